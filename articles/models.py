@@ -1,0 +1,118 @@
+"""Topics and articles: the library of study notes."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from articles.markup import MarkupError
+from articles.rendering import RenderedArticle, render_article
+
+
+class Topic(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:topic_detail", args=[self.slug])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Article.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Learners read published notes; staff also see drafts and archived ones."""
+        if user.is_staff:
+            return self
+        return self.published()
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+        ARCHIVED = "archived", _("archived")
+
+    topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, related_name="articles", verbose_name=_("topic")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
+    body = models.TextField(_("body (Markdown)"))
+    # Rendered on save so that reading a note never re-parses it.
+    body_html = models.TextField(editable=False, default="")
+    fact_count = models.PositiveIntegerField(_("facts"), editable=False, default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["topic__order", "title"]
+        indexes = [models.Index(fields=["topic", "status", "title"])]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body = self.normalise_body(self.body)
+        self.body_html = self.rendered.html
+        self.fact_count = len(self.rendered.facts)
+        # Facts are extracted by a post_save receiver (quizzes), inside this transaction.
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:article_detail", args=[self.slug])
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def rendered(self) -> RenderedArticle:
+        """The body rendered, with its parsed facts; cached until the body changes."""
+        cached = self.__dict__.get("_rendered")
+        if cached is None or cached[0] != self.body:
+            cached = (self.body, render_article(self.body))
+            self.__dict__["_rendered"] = cached
+        return cached[1]
+
+    def clean(self):
+        super().clean()
+        try:
+            self.rendered  # noqa: B018 - renders and caches, or raises
+        except MarkupError as error:
+            raise ValidationError(
+                {"body": [str(issue) for issue in error.issues]}, code="markup"
+            ) from error
+
+    @staticmethod
+    def normalise_body(text: str) -> str:
+        """One form for every body, whatever the browser or file it came from."""
+        return text.replace("\r\n", "\n").replace("\r", "\n").strip("\n").rstrip() + "\n"
