@@ -1,0 +1,201 @@
+"""Admin for what the library generates: facts, their questions and how the questions fare."""
+
+from django.contrib import admin
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from articles.admin import ArticleAdmin
+from articles.markup import BLANK
+from articles.models import Article
+from quizzes.grading import display_form
+from quizzes.models import KeyFact, Question
+from quizzes.statistics import MIN_ANSWERS, discrimination_by_question
+
+
+def _stem(fact: KeyFact) -> str:
+    return fact.sentence.replace(BLANK, "＿＿")
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 0
+    can_delete = False
+    fields = [
+        "type",
+        "options",
+        "is_generated",
+        "is_disabled",
+        "times_asked",
+        "share_correct",
+        "discrimination",
+    ]
+    readonly_fields = [
+        "type",
+        "options",
+        "is_generated",
+        "times_asked",
+        "share_correct",
+        "discrimination",
+    ]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("options"))
+    def options(self, question):
+        if question.type != Question.Type.MULTIPLE_CHOICE:
+            return "-"
+        return " · ".join([display_form(question.fact.answer), *question.wrong_options])
+
+    @admin.display(description=_("share correct"))
+    def share_correct(self, question):
+        share = question.share_correct
+        return "-" if share is None else f"{share:.0%}"
+
+
+@admin.register(KeyFact)
+class KeyFactAdmin(admin.ModelAdmin):
+    list_display = ["answer", "article", "kind", "script", "is_active", "stem"]
+    list_filter = ["is_active", "kind", "script", "topic"]
+    list_select_related = ["article"]
+    search_fields = ["answer", "sentence", "article__title", "article__slug"]
+    readonly_fields = [
+        "article",
+        "topic",
+        "answer",
+        "alternatives",
+        "wrong_options",
+        "hint",
+        "stem",
+        "anchor",
+        "kind",
+        "script",
+        "is_active",
+        "created_at",
+        "retired_at",
+    ]
+    exclude = ["fingerprint", "position", "sentence"]
+    inlines = [QuestionInline]
+
+    def has_add_permission(self, request):
+        return False  # facts come from articles' markup, never by hand
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # retiring happens by editing the article
+
+    @admin.display(description=_("question stem"))
+    def stem(self, fact):
+        return _stem(fact)
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = [
+        "answer",
+        "type",
+        "stem",
+        "wrong_options",
+        "is_disabled",
+        "times_asked",
+        "correct_share",
+        "discrimination",
+    ]
+    list_editable = ["is_disabled"]
+    list_filter = ["type", "is_disabled", "is_generated", "fact__kind", "fact__topic"]
+    list_select_related = ["fact"]
+    search_fields = [
+        "fact__answer",
+        "fact__sentence",
+        "fact__article__slug",
+        "fact__article__title",
+    ]
+    fields = [
+        "fact",
+        "type",
+        "wrong_options",
+        "is_generated",
+        "is_disabled",
+        "times_asked",
+        "times_correct",
+        "discrimination",
+    ]
+    readonly_fields = [
+        "fact",
+        "type",
+        "wrong_options",
+        "is_generated",
+        "times_asked",
+        "times_correct",
+        "discrimination",
+    ]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # An article's change page links here filtered to its questions; a sidebar filter
+        # listing every article would not scale, so this lookup is allowed without one.
+        return lookup == "fact__article__id__exact" or super().lookup_allowed(lookup, value, request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("answer"), ordering="fact__answer")
+    def answer(self, question):
+        return question.fact.answer
+
+    @admin.display(description=_("stem"))
+    def stem(self, question):
+        return _stem(question.fact)
+
+    @admin.display(description=_("share correct"))
+    def correct_share(self, question):
+        share = question.share_correct
+        return "-" if share is None else f"{share:.0%}"
+
+
+class ArticleWithQuestionsAdmin(ArticleAdmin):
+    """The article admin, plus the facts it yields and their questions (with statistics)."""
+
+    readonly_fields = [*ArticleAdmin.readonly_fields, "generated_questions"]
+    fieldsets = [
+        *ArticleAdmin.fieldsets[:2],
+        (_("Generated questions"), {"fields": ["generated_questions"]}),
+        *ArticleAdmin.fieldsets[2:],
+    ]
+
+    @admin.display(description=_("facts and their questions"))
+    def generated_questions(self, article):
+        if not article.pk:
+            return "-"
+        facts = (
+            KeyFact.objects.filter(article=article)
+            .order_by("-is_active", "position")
+            .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("type")))
+        )
+        facts = list(facts)
+        # Fresh discrimination for this article's questions: one query over their answers.
+        asked = [q.pk for fact in facts for q in fact.questions.all() if q.times_asked >= MIN_ANSWERS]
+        fresh = discrimination_by_question(asked)
+        for fact in facts:
+            for question in fact.questions.all():
+                question.discrimination = fresh.get(question.pk, question.discrimination)
+        rows = [
+            {
+                "fact": fact,
+                "stem": _stem(fact),
+                "answer": display_form(fact.answer),
+                "questions": list(fact.questions.all()),
+            }
+            for fact in facts
+        ]
+        changelist = reverse("admin:quizzes_question_changelist") + f"?fact__article__id__exact={article.pk}"
+        return render_to_string(
+            "admin/quizzes/generated_questions.html", {"rows": rows, "changelist": changelist}
+        )
+
+
+admin.site.unregister(Article)
+admin.site.register(Article, ArticleWithQuestionsAdmin)

@@ -1,0 +1,255 @@
+"""Starting quizzes and recording answers: the database writes, each in one transaction."""
+
+import random
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F, JSONField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from quizzes import scheduling
+from quizzes.grading import Grade, Verdict, grade, normalise
+from quizzes.models import (
+    Card,
+    KeyFact,
+    KnownTerm,
+    LearnerProfile,
+    Question,
+    Quiz,
+    QuizItem,
+    TopicScore,
+)
+from quizzes.selection import Candidate, select, shuffled_options, tier
+
+QUIZ_SIZES = (5, 10, 20)
+DEFAULT_QUIZ_SIZE = 10
+REVIEW_SIZE = 20
+SHORTLIST_FACTOR = 3
+MAX_RESPONSE_LENGTH = 500
+RECENT_SCORES_KEPT = 10
+
+
+class AnswerRejected(ValueError):
+    """A malformed answer: it is refused with this message and changes nothing."""
+
+
+def _usable_questions(**fact_filter):
+    return Question.objects.filter(is_generated=True, is_disabled=False, fact__is_active=True, **fact_filter)
+
+
+def _candidates(questions, cards) -> list[Candidate]:
+    by_fact: dict[int, dict[str, int]] = {}
+    for question_id, fact_id, question_type in questions:
+        by_fact.setdefault(fact_id, {})[question_type] = question_id
+    memory = {card[0]: card[1:] for card in cards}
+    candidates = []
+    for fact_id, question_ids in by_fact.items():
+        due, state, misses, last_review = memory.get(fact_id, (None, None, 0, None))
+        candidates.append(Candidate(fact_id, question_ids, due, state, misses, last_review))
+    return candidates
+
+
+def _create_quiz(user, topic, mode, picks, rng) -> Quiz | None:
+    if not picks:
+        return None
+    questions = Question.objects.select_related("fact").in_bulk([pick.question_id for pick in picks])
+    quiz = Quiz.objects.create(user=user, topic=topic, mode=mode, item_count=len(picks))
+    items = []
+    for position, pick in enumerate(picks, start=1):
+        question = questions[pick.question_id]
+        options = []
+        if question.type == Question.Type.MULTIPLE_CHOICE:
+            options = shuffled_options(question.fact.answer, question.wrong_options, rng)
+        items.append(
+            QuizItem(
+                quiz=quiz,
+                position=position,
+                question=question,
+                fact_id=pick.fact_id,
+                options=options,
+            )
+        )
+    QuizItem.objects.bulk_create(items)
+    return quiz
+
+
+def start_topic_quiz(user, topic, size, now) -> Quiz | None:
+    """A new quiz of `size` questions on `topic`, fixed now; None when nothing can be asked.
+
+    Only a shortlist is loaded with its questions: the learner's best-ranked cards and a random
+    sample of unseen facts, each a few times `size` (some facts may have no usable question).
+    A topic of thousands of facts thus costs a list of ids, not thousands of rows.
+    """
+    rng = random.Random(secrets.randbits(64))
+    cards = list(
+        Card.objects.filter(user=user, topic=topic, fact__is_active=True).values_list(
+            "fact_id", "due", "state", "misses", "last_review"
+        )
+    )
+    shortlist = size * SHORTLIST_FACTOR
+    ranked = sorted((Candidate(card[0], {"": 0}, *card[1:]) for card in cards), key=lambda c: tier(c, now))
+    seen = {card[0] for card in cards}
+    unseen = [
+        fact_id
+        for fact_id in KeyFact.objects.active().filter(topic=topic).values_list("id", flat=True)
+        if fact_id not in seen
+    ]
+    fact_ids = [c.fact_id for c in ranked[:shortlist]] + rng.sample(unseen, min(len(unseen), shortlist))
+    questions = _usable_questions(fact_id__in=fact_ids).values_list("id", "fact_id", "type")
+    picks = select(_candidates(questions, cards), size, now, rng)
+    with transaction.atomic():
+        # The score row exists before the first answer, which then only has to update it.
+        TopicScore.objects.get_or_create(user=user, topic=topic)
+        return _create_quiz(user, topic, Quiz.Mode.TOPIC, picks, rng)
+
+
+def start_review(user, now) -> Quiz | None:
+    """A review session of the facts due now, most overdue first, across topics."""
+    due = list(
+        Card.objects.due_for(user, now)
+        .order_by("due")
+        .values_list("fact_id", "due", "state", "misses", "last_review")[:REVIEW_SIZE]
+    )
+    questions = _usable_questions(fact_id__in=[card[0] for card in due]).values_list("id", "fact_id", "type")
+    rng = random.Random(secrets.randbits(64))
+    picks = select(_candidates(questions, due), REVIEW_SIZE, now, rng)
+    with transaction.atomic():
+        return _create_quiz(user, None, Quiz.Mode.REVIEW, picks, rng)
+
+
+@dataclass(frozen=True)
+class Submission:
+    response: str | None  # fill-in: what was typed
+    choice: str | None  # multiple choice: the option's index, as posted
+
+
+def grade_fill_in(item: QuizItem, typed: str) -> Grade:
+    fact = item.fact
+    result = grade(typed, fact.answer, fact.alternatives, known_terms=fact.wrong_options)
+    if result.verdict is Verdict.TYPO and KnownTerm.objects.filter(text=normalise(typed)).exists():
+        # What was typed is itself a term of the library: a different answer, not a slip.
+        result = grade(typed, fact.answer, fact.alternatives, known_terms=[typed])
+    return result
+
+
+def _verdict_for(item: QuizItem, submission: Submission) -> tuple[str, str]:
+    """(verdict, response to store), or AnswerRejected for malformed input."""
+    if item.options:
+        try:
+            index = int(submission.choice or "")
+        except ValueError:
+            raise AnswerRejected(_("Choose one of the options.")) from None
+        if not 0 <= index < len(item.options):
+            raise AnswerRejected(_("That is not one of this question's options."))
+        chosen = item.options[index]
+        verdict = Verdict.CORRECT if chosen == item.fact.answer else Verdict.WRONG
+        return verdict.value, chosen
+    typed = (submission.response or "").strip()
+    if not typed:
+        raise AnswerRejected(_("Type an answer first."))
+    if "\x00" in typed:  # no database column can hold it
+        raise AnswerRejected(_("That answer contains a character that cannot be stored."))
+    if len(typed) > MAX_RESPONSE_LENGTH:
+        raise AnswerRejected(
+            _("That answer is too long (at most %(limit)d characters).") % {"limit": MAX_RESPONSE_LENGTH}
+        )
+    return grade_fill_in(item, typed).verdict.value, typed
+
+
+def record_answer(user, quiz_id: int, position: int, submission: Submission, now) -> QuizItem:
+    """Grade and record one answer, exactly once, with every total that depends on it.
+
+    A second submission of the same item (double click, reload, another tab) changes
+    nothing and gets the first one's item back, so both show the same feedback.
+    """
+    retention = LearnerProfile.objects.filter(user=OuterRef("quiz__user")).values("desired_retention")[:1]
+    # Read with the item, so finishing a quiz writes its topic score in one UPDATE. (Two quizzes
+    # of one topic finished by one learner at the same instant could drop one trend point;
+    # every count is still exact, being F() arithmetic.)
+    recent_scores = TopicScore.objects.filter(
+        user=OuterRef("quiz__user"), topic=OuterRef("quiz__topic")
+    ).values("recent_scores")[:1]
+    with transaction.atomic():
+        item = (
+            QuizItem.objects.for_display()
+            .select_related("quiz")
+            # Locking the quiz row serialises answers within one quiz (PostgreSQL);
+            # SQLite's IMMEDIATE transactions serialise every writer anyway.
+            .select_for_update(of=("self", "quiz"))
+            .annotate(
+                retention=Subquery(retention),
+                recent_scores=Subquery(recent_scores, output_field=JSONField()),
+            )
+            .filter(quiz_id=quiz_id, quiz__user=user, position=position)
+            .first()
+        )
+        if item is None:
+            if Quiz.objects.filter(pk=quiz_id, user=user).exists():
+                raise AnswerRejected(_("This quiz has no question %(position)d.") % {"position": position})
+            raise Http404
+        if item.is_answered:
+            return item
+        verdict, response = _verdict_for(item, submission)
+        item.verdict, item.response, item.answered_at = verdict, response, now
+        item.save(update_fields=["verdict", "response", "answered_at"])
+        _count(item, now)
+        _schedule(item, now)
+        return item
+
+
+def _count(item: QuizItem, now) -> None:
+    quiz, correct = item.quiz, int(item.is_correct)
+    quiz.answered_count += 1
+    quiz.correct_count += correct
+    finished = quiz.answered_count >= quiz.item_count
+    if finished:
+        quiz.finished_at = now
+    Quiz.objects.filter(pk=quiz.pk).update(
+        answered_count=F("answered_count") + 1,
+        correct_count=F("correct_count") + correct,
+        finished_at=quiz.finished_at,
+    )
+    Question.objects.filter(pk=item.question_id).update(
+        times_asked=F("times_asked") + 1, times_correct=F("times_correct") + correct
+    )
+    totals = {"answered": F("answered") + 1, "correct": F("correct") + correct}
+    completes_topic_quiz = finished and quiz.mode == Quiz.Mode.TOPIC
+    if completes_topic_quiz and quiz.topic_id == item.fact.topic_id:
+        totals |= _finished_quiz_totals(quiz, item.recent_scores)
+        completes_topic_quiz = False
+    scores = TopicScore.objects.filter(user_id=quiz.user_id, topic_id=item.fact.topic_id)
+    if not scores.update(**totals):
+        # Quizzes create their topic's score row when they start; a fact that moved to
+        # another topic since may find none.
+        with transaction.atomic():
+            TopicScore.objects.get_or_create(user_id=quiz.user_id, topic_id=item.fact.topic_id)
+        scores.update(**totals)
+    if completes_topic_quiz:
+        TopicScore.objects.filter(user_id=quiz.user_id, topic_id=quiz.topic_id).update(
+            **_finished_quiz_totals(quiz, item.recent_scores)
+        )
+
+
+def _finished_quiz_totals(quiz: Quiz, recent_scores: list | None) -> dict:
+    score = round(quiz.score, 4)
+    return {
+        "quizzes_done": F("quizzes_done") + 1,
+        "last_score": score,
+        "best_score": Greatest(Coalesce(F("best_score"), Value(score)), Value(score)),
+        "recent_scores": [*(recent_scores or []), score][-RECENT_SCORES_KEPT:],
+        "updated_at": timezone.now(),
+    }
+
+
+def _schedule(item: QuizItem, now) -> None:
+    card = Card.objects.select_for_update().filter(
+        user_id=item.quiz.user_id, fact_id=item.fact_id
+    ).first() or scheduling.new_card(item.quiz.user_id, item.fact, now)
+    log = scheduling.review(card, item.verdict, now, item.retention or scheduling.DEFAULT_RETENTION)
+    card.save()
+    log.card = card
+    log.save()

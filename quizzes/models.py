@@ -1,0 +1,304 @@
+"""Key facts, their questions, quizzes, answers, scores and spaced-repetition cards."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Article, Topic
+
+
+class KeyFactQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class KeyFact(models.Model):
+    """One `{{...}}` span of an article; its identity survives edits that keep it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="facts")
+    # Denormalised from the article so that topic-wide selection needs no join.
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="facts")
+    # Hash of answer + sentence (+ occurrence): what "the same fact" means across edits.
+    fingerprint = models.CharField(max_length=40)
+    position = models.PositiveIntegerField(default=0)
+    answer = models.CharField(max_length=500)
+    alternatives = models.JSONField(default=list, blank=True)
+    wrong_options = models.JSONField(default=list, blank=True)
+    hint = models.CharField(max_length=200, blank=True)
+    sentence = models.TextField()
+    anchor = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=10)
+    script = models.CharField(max_length=10)
+    is_active = models.BooleanField(default=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    objects = KeyFactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "fingerprint"], name="fact_identity")
+        ]
+        indexes = [models.Index(fields=["topic", "is_active"])]
+        verbose_name = _("key fact")
+        verbose_name_plural = _("key facts")
+
+    def __str__(self):
+        return self.answer
+
+
+class Question(models.Model):
+    class Type(models.TextChoices):
+        FILL_IN = "fill_in", _("fill-in")
+        MULTIPLE_CHOICE = "mcq", _("multiple choice")
+
+    fact = models.ForeignKey(KeyFact, on_delete=models.CASCADE, related_name="questions")
+    type = models.CharField(max_length=8, choices=Type.choices)
+    # The three wrong options of a multiple-choice question (empty for fill-in).
+    wrong_options = models.JSONField(default=list, blank=True)
+    # Generated questions come and go with their fact; an editor's "disabled" stays.
+    is_generated = models.BooleanField(default=True)
+    is_disabled = models.BooleanField(_("disabled"), default=False)
+    times_asked = models.PositiveIntegerField(default=0)
+    times_correct = models.PositiveIntegerField(default=0)
+    discrimination = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["fact", "type"], name="one_question_per_type")
+        ]
+        indexes = [
+            # Starting a quiz reads a topic's usable questions (id, fact, type): without this
+            # covering index PostgreSQL scans every question (bench large: 60-100 ms -> 9 ms).
+            models.Index(
+                fields=["fact", "type", "id"],
+                condition=models.Q(is_generated=True, is_disabled=False),
+                name="usable_question_by_fact",
+            )
+        ]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self):
+        return f"{self.get_type_display()}: {self.fact.answer}"
+
+    @property
+    def is_usable(self):
+        return self.is_generated and not self.is_disabled and self.fact.is_active
+
+    @property
+    def share_correct(self):
+        return self.times_correct / self.times_asked if self.times_asked else None
+
+
+class Quiz(models.Model):
+    """A fixed list of questions for one learner: a topic quiz or a review session."""
+
+    class Mode(models.TextChoices):
+        TOPIC = "topic", _("topic quiz")
+        REVIEW = "review", _("review")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quizzes"
+    )
+    topic = models.ForeignKey(
+        Topic, on_delete=models.CASCADE, null=True, blank=True, related_name="quizzes"
+    )
+    mode = models.CharField(max_length=6, choices=Mode.choices, default=Mode.TOPIC)
+    item_count = models.PositiveSmallIntegerField()
+    answered_count = models.PositiveSmallIntegerField(default=0)
+    correct_count = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "topic", "finished_at"])]
+        verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
+
+    def __str__(self):
+        subject = self.topic or self.get_mode_display()
+        return f"{self.user} · {subject} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_finished(self):
+        return self.finished_at is not None
+
+    @property
+    def score(self):
+        """Share of questions answered correctly (typos count), once finished."""
+        return self.correct_count / self.item_count if self.item_count else 0.0
+
+
+class QuizItemQuerySet(models.QuerySet):
+    def for_display(self):
+        """Items with what a question, its feedback or a summary row shows, in order.
+
+        The article comes along for its URL only: its body and HTML are large and unused.
+        """
+        return (
+            self.select_related("question", "fact__article")
+            .defer("fact__article__body", "fact__article__body_html")
+            .order_by("position")
+        )
+
+
+class QuizItem(models.Model):
+    """One question of a quiz, with its options fixed at the start and, later, its answer."""
+
+    class Verdict(models.TextChoices):
+        CORRECT = "correct", _("correct")
+        TYPO = "typo", _("correct, with a typo")
+        WRONG = "wrong", _("wrong")
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField()
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="quiz_items")
+    fact = models.ForeignKey(KeyFact, on_delete=models.PROTECT, related_name="quiz_items")
+    # Multiple choice: the four options in the order shown; fill-in: empty.
+    options = models.JSONField(default=list, blank=True)
+    response = models.CharField(max_length=500, blank=True)
+    verdict = models.CharField(max_length=7, choices=Verdict.choices, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = QuizItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["quiz", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "position"], name="one_item_per_position")
+        ]
+        indexes = [models.Index(fields=["fact", "answered_at"])]
+
+    def __str__(self):
+        return f"{self.quiz_id}#{self.position}"
+
+    @property
+    def is_answered(self):
+        return self.answered_at is not None
+
+    @property
+    def is_correct(self):
+        return self.verdict in (self.Verdict.CORRECT, self.Verdict.TYPO)
+
+
+class TopicScoreQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+
+class TopicScore(models.Model):
+    """Running totals per learner and topic, updated with each answer (never recomputed)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_scores"
+    )
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="scores")
+    answered = models.PositiveIntegerField(default=0)
+    correct = models.PositiveIntegerField(default=0)
+    quizzes_done = models.PositiveIntegerField(default=0)
+    last_score = models.FloatField(null=True, blank=True)
+    best_score = models.FloatField(null=True, blank=True)
+    # The last ten finished quiz scores, oldest first: the trend line on the scores page.
+    recent_scores = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TopicScoreQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic"], name="one_score_per_topic")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.topic}"
+
+    @property
+    def accuracy(self):
+        return self.correct / self.answered if self.answered else None
+
+
+class CardQuerySet(models.QuerySet):
+    def due_for(self, user, now):
+        """Cards of active facts whose review is due: the review queue."""
+        return self.filter(user=user, due__lte=now, fact__is_active=True)
+
+
+class Card(models.Model):
+    """A learner's FSRS memory state for one fact."""
+
+    class State(models.IntegerChoices):
+        LEARNING = 1, _("learning")
+        REVIEW = 2, _("review")
+        RELEARNING = 3, _("relearning")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cards"
+    )
+    fact = models.ForeignKey(KeyFact, on_delete=models.CASCADE, related_name="cards")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="cards")
+    state = models.PositiveSmallIntegerField(choices=State.choices, default=State.LEARNING)
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField()
+    last_review = models.DateTimeField(null=True, blank=True)
+    reviews = models.PositiveIntegerField(default=0)
+    # Times answered wrong: "most often missed" without counting the whole history.
+    misses = models.PositiveIntegerField(default=0)
+
+    objects = CardQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "fact"], name="one_card_per_fact")]
+        indexes = [
+            models.Index(fields=["user", "due"]),
+            models.Index(fields=["user", "topic", "due"]),
+            models.Index(fields=["user", "-misses"]),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.fact}"
+
+
+class ReviewLog(models.Model):
+    """Every rating given to a card, kept so FSRS parameters can be optimised later."""
+
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="logs")
+    rating = models.PositiveSmallIntegerField()
+    reviewed_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.card} · {self.rating} · {self.reviewed_at:%Y-%m-%d %H:%M}"
+
+
+class LearnerProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learner_profile"
+    )
+    desired_retention = models.FloatField(
+        _("desired retention"),
+        default=0.9,
+        validators=[MinValueValidator(0.80), MaxValueValidator(0.97)],
+        help_text=_("Between 0.80 and 0.97: higher means more frequent reviews."),
+    )
+
+    def __str__(self):
+        return f"{self.user} · {self.desired_retention}"
+
+
+class KnownTerm(models.Model):
+    """Every answer, alternative and wrong option ever written, normalised.
+
+    A typed answer one letter away from the right one is a typo, unless it is itself a
+    term the library knows (`Adam` for `AdamW`): this table answers that in one query.
+    """
+
+    text = models.CharField(max_length=500, unique=True)
+
+    def __str__(self):
+        return self.text

@@ -1,0 +1,97 @@
+"""What a quiz page shows for an item: the question, the feedback, the summary row."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from articles.rendering import render_answer, render_sentence
+from quizzes.answering import grade_fill_in
+from quizzes.grading import Segment, display_form
+from quizzes.models import QuizItem
+
+
+def _blank(hint: str) -> str:
+    # The blank never depends on the answer's length: it must not give the answer away.
+    return format_html('<span class="blank">{}</span>', f"（{hint}）" if hint else "＿＿＿＿")
+
+
+def _filled(item: QuizItem) -> str:
+    # render_answer gives sanitised HTML (code, MathML); format_html would escape it.
+    answer = format_html('<mark class="fact">{}</mark>', mark_safe(render_answer(item.fact.answer)))
+    return render_sentence(item.fact.sentence, answer)
+
+
+def _paragraph_url(item: QuizItem) -> str:
+    return item.fact.article.get_absolute_url() + (
+        f"#{item.fact.anchor}" if item.fact.anchor else ""
+    )
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    item: QuizItem
+    stem_html: str
+    options: list[tuple[int, str]]  # (index posted, option HTML)
+    action_url: str
+
+    @property
+    def is_multiple_choice(self):
+        return bool(self.options)
+
+
+def question_for(item: QuizItem) -> QuestionView:
+    options = [(index, render_answer(option)) for index, option in enumerate(item.options)]
+    return QuestionView(
+        item=item,
+        stem_html=render_sentence(item.fact.sentence, _blank(item.fact.hint)),
+        options=options,
+        action_url=reverse("quizzes:answer", args=[item.quiz_id, item.position]),
+    )
+
+
+@dataclass(frozen=True)
+class FeedbackView:
+    item: QuizItem
+    answer_html: str
+    sentence_html: str
+    paragraph_url: str
+    next_url: str
+    typed_segments: tuple[Segment, ...] = ()
+    expected_segments: tuple[Segment, ...] = ()
+    chosen_html: str = ""
+
+
+def feedback_for(item: QuizItem) -> FeedbackView:
+    typed, expected, chosen = (), (), ""
+    if item.options:
+        chosen = render_answer(item.response)
+    else:
+        result = grade_fill_in(item, item.response)
+        typed, expected = result.typed_segments, result.expected_segments
+    return FeedbackView(
+        item=item,
+        answer_html=render_answer(item.fact.answer),
+        sentence_html=_filled(item),
+        paragraph_url=_paragraph_url(item),
+        next_url=reverse("quizzes:take", args=[item.quiz_id]),
+        typed_segments=typed,
+        expected_segments=expected,
+        chosen_html=chosen,
+    )
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    item: QuizItem
+    sentence_html: str
+    answer_text: str
+    paragraph_url: str
+
+
+def summary_rows(items: list[QuizItem]) -> list[SummaryRow]:
+    return [
+        SummaryRow(item, _filled(item), display_form(item.fact.answer), _paragraph_url(item))
+        for item in items
+    ]
