@@ -1,0 +1,32 @@
+import pytest
+from django.test import Client
+
+from tests.factories import make_user
+
+
+@pytest.fixture
+def client():
+    """The test client, reading the site in English unless a test asks otherwise."""
+    return Client(headers={"Accept-Language": "en"})
+
+
+@pytest.fixture
+def learner(db):
+    return make_user("learner1")
+
+
+@pytest.fixture
+def staff(db):
+    return make_user("editor1", staff=True)
+
+
+@pytest.fixture
+def learner_client(client, learner):
+    client.force_login(learner)
+    return client
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client

@@ -1,0 +1,96 @@
+"""The benchmark at a tiny scale: it builds real-looking data, measures, and reports every figure."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import include, path
+
+from articles.models import Article
+from articles.rendering import render_article
+from quizzes.bench import synthetic
+from quizzes.models import KeyFact, Question
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+# notesite/urls.py routes the no-op view the same way; this module is the URLconf of one test.
+urlpatterns = [path("healthz", include("notesite.health"))]
+
+PAGES = [
+    "topic list",
+    "article page",
+    "start a quiz",
+    "question page",
+    "submit an answer (fill-in)",
+    "submit an answer (multiple choice)",
+    "scores page",
+    "review page",
+    "admin article list",
+    "admin article change page",
+]
+OTHER_FIGURES = [
+    "build the synthetic data",
+    "save an article with 100 facts",
+    "import 4 articles",
+    "no-op view (healthz)",
+    "answer submissions",
+    "answers / no-op",
+]
+
+
+def test_bench_prints_and_saves_every_figure(tmp_path):
+    out = io.StringIO()
+    report_path = tmp_path / "report.json"
+    call_command("bench", "--scale", "tiny", "--skip-load", "--json", str(report_path), stdout=out)
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    figures = {figure["name"]: figure for figure in report["figures"]}
+    table = out.getvalue()
+    for name in PAGES + OTHER_FIGURES:
+        assert name in figures and name in table, name
+    for name in PAGES:
+        page = figures[name]
+        assert page["count"] == synthetic.SCALES["tiny"].requests, name
+        assert 0 < page["p50_ms"] <= page["p95_ms"], name
+        assert page["queries"][0] > 0, name
+    assert figures["submit an answer (fill-in)"]["checks"][1]["label"] == "<= 12 queries"
+    assert figures["save an article with 100 facts"]["p50_ms"] > 0
+    assert figures["import 4 articles"]["amount"] > 0
+    assert "PASS" in table or "MISS" in table
+
+
+def test_bench_refuses_a_database_holding_other_data():
+    make_user("a-real-learner")
+    with pytest.raises(CommandError, match="--reset"):
+        call_command("bench", "--scale", "tiny", "--skip-load", stdout=io.StringIO())
+
+
+def test_a_synthetic_article_is_what_rendering_its_markdown_gives():
+    article = synthetic.synthetic_article(123, 20)
+    rendered = render_article(article.body)
+    assert article.html == rendered.html
+    stored = lambda facts: [(f.answer, f.sentence, f.anchor, f.hint) for f in facts]  # noqa: E731
+    assert stored(article.facts) == stored(rendered.facts)
+
+
+def test_saving_a_built_article_keeps_its_facts_and_questions():
+    synthetic.build(synthetic.SCALES["tiny"])
+    article = Article.objects.order_by("pk").first()
+    facts = set(article.facts.values_list("pk", "fingerprint", "kind", "script"))
+    questions = set(Question.objects.filter(fact__article=article).values_list("pk", "type"))
+    article.save()  # the real rendering and extraction
+    assert set(article.facts.values_list("pk", "fingerprint", "kind", "script")) == facts
+    assert set(Question.objects.filter(fact__article=article).values_list("pk", "type")) == questions
+    assert KeyFact.objects.count() == 6 * 20
+
+
+@pytest.mark.urls(__name__)
+def test_the_noop_view_answers_ok_without_touching_the_database(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/healthz")
+    assert response.status_code == 200 and response.content == b"ok"
+    assert len(queries) == 0

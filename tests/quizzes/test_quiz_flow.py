@@ -1,0 +1,314 @@
+"""Taking a quiz through the views: full pages, htmx partials, double and stale submissions."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from quizzes.models import Card, KeyFact, Question, Quiz, QuizItem, ReviewLog, TopicScore
+from tests.factories import make_article, make_topic, make_user
+
+pytestmark = pytest.mark.django_db
+HX = {"HX-Request": "true"}
+
+BODY = """# 优化
+
+ViT是{{Google}}在{{2020 ~2017 ~2018 ~2019}}年提出的。
+
+Transformer 的激活函数常用{{GELU ~ReLU ~Sigmoid ~Tanh}}。
+
+优化器常用{{AdamW|Adam-W ~Adam ~SGD ~RMSprop::优化器}}。
+
+BERT 的预训练任务之一是{{MLM|掩码语言模型 ~NSP ~CLM ~RTD}}。
+
+大模型的分词常用{{BPE ~WordPiece ~Unigram ~SentencePiece}}。
+"""
+
+
+@pytest.fixture
+def topic():
+    topic = make_topic(name="深度学习", slug="dl")
+    make_article(topic=topic, slug="dl-basics", body=BODY)
+    return topic
+
+
+def start(client, topic, size=5, **kwargs):
+    return client.post(reverse("quizzes:start_quiz", args=[topic.slug]), {"size": size}, **kwargs)
+
+
+def current_item(quiz):
+    return quiz.items.filter(answered_at__isnull=True).order_by("position").first()
+
+
+def right_answer(item):
+    if item.options:
+        return {"choice": str(item.options.index(item.fact.answer))}
+    return {"response": item.fact.answer}
+
+
+def wrong_answer(item):
+    if item.options:
+        wrong = next(i for i, option in enumerate(item.options) if option != item.fact.answer)
+        return {"choice": str(wrong)}
+    return {"response": "完全不对的答案"}
+
+
+def answer_url(item):
+    return reverse("quizzes:answer", args=[item.quiz_id, item.position])
+
+
+def test_anonymous_users_are_sent_to_log_in(client, topic):
+    response = start(client, topic)
+    assert response.status_code == 302 and reverse("login") in response.url
+    assert not Quiz.objects.exists()
+
+
+def test_start_quiz_fixes_questions_and_options(learner_client, learner, topic):
+    response = start(learner_client, topic)
+    quiz = Quiz.objects.get()
+    assert response.status_code == 302 and response.url == reverse("quizzes:take", args=[quiz.pk])
+    assert quiz.item_count == 5 and quiz.user == learner
+    items = list(quiz.items.all())
+    assert sorted(item.position for item in items) == [1, 2, 3, 4, 5]
+    assert len({item.fact_id for item in items}) == 5
+    # New facts are asked as multiple choice; each has four options, the answer among them.
+    for item in items:
+        assert item.question.type == Question.Type.MULTIPLE_CHOICE
+        assert len(item.options) == 4 and item.fact.answer in item.options
+
+    # A reload shows the same question with the same options.
+    def card(page):
+        html = page.content.decode().split('id="quiz-card"')[1].split("</section>")[0]
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+    first = card(learner_client.get(response.url))
+    assert 'name="choice"' in first
+    assert first == card(learner_client.get(response.url))
+
+
+@pytest.mark.parametrize("size", ["7", "abc", ""])
+def test_bad_quiz_size_is_refused_with_a_message(learner_client, topic, size):
+    response = start(learner_client, topic, size=size)
+    assert response.status_code == 400
+    assert "5, 10 or 20" in response.content.decode()
+    assert not Quiz.objects.exists()
+
+
+def test_question_page_never_carries_the_answer(learner_client, topic):
+    start(learner_client, topic, size=5)
+    quiz = Quiz.objects.get()
+    item = current_item(quiz)
+    # Make it a fill-in question to check the blank, too.
+    fill_in = Question.objects.get(fact=item.fact, type=Question.Type.FILL_IN)
+    QuizItem.objects.filter(pk=item.pk).update(question=fill_in, options=[])
+    html = learner_client.get(reverse("quizzes:take", args=[quiz.pk])).content.decode()
+    main = html.split('id="quiz-card"')[1]
+    for accepted in [item.fact.answer, *item.fact.alternatives]:
+        assert accepted not in main
+
+
+def test_full_quiz_with_htmx_updates_everything_once(learner_client, learner, topic):
+    start(learner_client, topic, size=5)
+    quiz = Quiz.objects.get()
+    take_url = reverse("quizzes:take", args=[quiz.pk])
+    for number in range(5):
+        item = current_item(quiz)
+        page = learner_client.get(take_url, headers=HX)
+        assert page.status_code == 200
+        assert "<html" not in page.content.decode()  # a partial, not the whole page
+        data = right_answer(item) if number < 3 else wrong_answer(item)
+        response = learner_client.post(answer_url(item), data, headers=HX)
+        html = response.content.decode()
+        assert response.status_code == 200 and "<html" not in html
+        assert 'class="quiz-card feedback' in html
+        assert "#" + item.fact.anchor in html  # links to the paragraph
+    quiz.refresh_from_db()
+    assert quiz.is_finished and quiz.answered_count == 5 and quiz.correct_count == 3
+    score = TopicScore.objects.get(user=learner, topic=topic)
+    assert (score.answered, score.correct, score.quizzes_done) == (5, 3, 1)
+    assert score.last_score == score.best_score == pytest.approx(0.6)
+    assert score.recent_scores == [0.6]
+    assert Card.objects.filter(user=learner).count() == 5
+    assert ReviewLog.objects.count() == 5
+    summary = learner_client.get(take_url).content.decode()
+    assert "Quiz finished" in summary or "测验完成" in summary
+    assert summary.count('class="correct"') + summary.count('class="typo"') == 3
+
+
+def test_without_javascript_answers_redirect_to_feedback(learner_client, topic):
+    start(learner_client, topic, size=5)
+    quiz = Quiz.objects.get()
+    item = current_item(quiz)
+    response = learner_client.post(answer_url(item), right_answer(item))
+    assert response.status_code == 302
+    assert response.url == reverse("quizzes:take", args=[quiz.pk]) + f"?answered={item.position}"
+    feedback = learner_client.get(response.url).content.decode()
+    assert "<html" in feedback and 'class="quiz-card feedback correct"' in feedback
+    following = learner_client.get(reverse("quizzes:take", args=[quiz.pk])).content.decode()
+    assert f"{item.position + 1} " in following or "question-card" not in following
+
+
+def test_double_submission_counts_once_and_shows_the_same_feedback(learner_client, learner, topic):
+    start(learner_client, topic, size=5)
+    quiz = Quiz.objects.get()
+    item = current_item(quiz)
+    first = learner_client.post(answer_url(item), right_answer(item), headers=HX)
+    # The second click sends a different answer: it must not be graded again.
+    second = learner_client.post(answer_url(item), wrong_answer(item), headers=HX)
+    strip = lambda html: re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)  # noqa: E731
+    assert strip(first.content.decode()) == strip(second.content.decode())
+    quiz.refresh_from_db()
+    assert (quiz.answered_count, quiz.correct_count) == (1, 1)
+    assert TopicScore.objects.get(user=learner).answered == 1
+    assert ReviewLog.objects.count() == 1
+
+
+def test_a_stale_page_is_graded_against_the_question_it_showed(learner_client, topic):
+    start(learner_client, topic, size=5)
+    quiz = Quiz.objects.get()
+    first, second = quiz.items.order_by("position")[:2]
+    learner_client.post(answer_url(first), right_answer(first))
+    # A second tab still shows question 1 and answers it: nothing changes, question 2 stays open.
+    learner_client.post(answer_url(first), wrong_answer(first))
+    second.refresh_from_db()
+    assert not second.is_answered
+    first.refresh_from_db()
+    assert first.verdict == "correct"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "Choose one of the options"),
+        ({"choice": "x"}, "Choose one of the options"),
+        ({"choice": "4"}, "not one of this question"),
+        ({"choice": "-1"}, "not one of this question"),
+    ],
+)
+def test_malformed_multiple_choice_answers_get_400_and_change_nothing(
+    learner_client, topic, data, message
+):
+    start(learner_client, topic, size=5)
+    item = current_item(Quiz.objects.get())
+    response = learner_client.post(answer_url(item), data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    item.refresh_from_db()
+    assert not item.is_answered and not Card.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("response_text", "message"),
+    [("", "Type an answer"), ("  ", "Type an answer"), ("x" * 10000, "too long")],
+)
+def test_malformed_fill_in_answers_get_400(learner_client, topic, response_text, message):
+    start(learner_client, topic, size=5)
+    item = current_item(Quiz.objects.get())
+    fill_in = Question.objects.get(fact=item.fact, type=Question.Type.FILL_IN)
+    QuizItem.objects.filter(pk=item.pk).update(question=fill_in, options=[])
+    response = learner_client.post(answer_url(item), {"response": response_text}, headers=HX)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert response["HX-Retarget"] == "#quiz-error"
+    assert not QuizItem.objects.filter(answered_at__isnull=False).exists()
+
+
+def test_unknown_position_is_400_and_another_learners_quiz_is_404(learner_client, client, topic):
+    start(learner_client, topic, size=5)
+    quiz = Quiz.objects.get()
+    assert (
+        learner_client.post(
+            reverse("quizzes:answer", args=[quiz.pk, 99]), {"choice": "0"}
+        ).status_code
+        == 400
+    )
+    other = make_user("someone-else")
+    client.force_login(other)
+    assert client.get(reverse("quizzes:take", args=[quiz.pk])).status_code == 404
+    item = current_item(quiz)
+    assert client.post(answer_url(item), right_answer(item)).status_code == 404
+    assert not QuizItem.objects.filter(answered_at__isnull=False).exists()
+
+
+def test_fill_in_grading_is_forgiving(learner_client, topic):
+    start(learner_client, topic, size=10)
+    quiz = Quiz.objects.get()
+    item = quiz.items.get(fact__answer="AdamW")
+    fill_in = Question.objects.get(fact=item.fact, type=Question.Type.FILL_IN)
+    QuizItem.objects.filter(pk=item.pk).update(question=fill_in, options=[])
+    response = learner_client.post(answer_url(item), {"response": " ａｄａｍ-ｗ。"}, headers=HX)
+    assert "feedback correct" in response.content.decode()
+
+
+def test_topic_page_offers_to_resume_an_unfinished_quiz(learner_client, topic):
+    start(learner_client, topic, size=5)
+    quiz = Quiz.objects.get()
+    page = learner_client.get(reverse("articles:topic_detail", args=[topic.slug])).content.decode()
+    assert reverse("quizzes:take", args=[quiz.pk]) in page
+
+
+def test_a_topic_without_questions_says_so(learner_client):
+    empty = make_topic(slug="empty")
+    response = start(learner_client, empty)
+    assert response.status_code == 302
+    assert not Quiz.objects.exists()
+
+
+def test_known_facts_are_asked_as_fill_in(learner_client, learner, topic):
+    from django.utils import timezone
+
+    now = timezone.now()
+    for fact in KeyFact.objects.all():
+        Card.objects.create(
+            user=learner,
+            fact=fact,
+            topic=topic,
+            state=Card.State.REVIEW,
+            due=now,
+            stability=10,
+            difficulty=5,
+            last_review=now,
+        )
+    start(learner_client, topic, size=5)
+    types = set(Quiz.objects.get().items.values_list("question__type", flat=True))
+    assert types == {Question.Type.FILL_IN}
+
+
+def test_query_counts_stay_constant_as_library_and_history_grow(learner_client, learner, topic):
+    def measure():
+        start(learner_client, topic, size=5)
+        quiz = Quiz.objects.filter(user=learner).order_by("-pk").first()
+        counts = {}
+        take = reverse("quizzes:take", args=[quiz.pk])
+        with CaptureQueriesContext(connection) as captured:
+            learner_client.get(take)
+        counts["question page"] = len(captured)
+        item = current_item(quiz)
+        data = right_answer(item)
+        with CaptureQueriesContext(connection) as captured:
+            learner_client.post(answer_url(item), data, headers=HX)
+        counts["answer"] = len(captured)
+        with CaptureQueriesContext(connection) as captured:
+            learner_client.get(reverse("articles:topic_detail", args=[topic.slug]))
+        counts["topic page"] = len(captured)
+        with CaptureQueriesContext(connection) as captured:
+            learner_client.get(reverse("quizzes:review"))
+        counts["review page"] = len(captured)
+        return counts
+
+    # Warm up: the learner's first answer on a topic creates the score row (an insert).
+    start(learner_client, topic, size=5)
+    warm_up = current_item(Quiz.objects.get(user=learner))
+    learner_client.post(answer_url(warm_up), right_answer(warm_up))
+    small = measure()
+    for number in range(6):
+        make_article(topic=topic, slug=f"more-{number}", body=BODY.replace("ViT", f"ViT{number}"))
+    for _ in range(3):
+        start(learner_client, topic, size=5)
+        quiz = Quiz.objects.filter(user=learner).order_by("-pk").first()
+        while (item := current_item(quiz)) is not None:
+            learner_client.post(answer_url(item), right_answer(item))
+    large = measure()
+    assert large == small
+    assert small["answer"] <= 12
