@@ -35,7 +35,6 @@ class ArticleAdmin(ArchiveInsteadOfDeleteMixin, admin.ModelAdmin):
     list_select_related = ["topic"]
     search_fields = ["title", "slug", "body"]
     prepopulated_fields = {"slug": ["title"]}
-    date_hierarchy = "updated_at"
     readonly_fields = [
         "author",
         "fact_count",

@@ -701,7 +701,7 @@ def _sentences(segment: _Segment, tokens: list[_Token], bodies: dict[int, FactBo
     text, masked = segment.text, _masked(segment.text, tokens)
     if segment.kind == "row":  # a table row: a sentence never leaves its cell
         cuts = [i for i, char in enumerate(masked) if char == "|"]
-        regions = zip([0] + [cut + 1 for cut in cuts], cuts + [len(text)], strict=True)
+        regions = list(zip([0] + [cut + 1 for cut in cuts], cuts + [len(text)], strict=True))
     else:
         regions = [(0, len(text))]
     sentences = []  # (start, end) of each sentence, in order
@@ -711,27 +711,50 @@ def _sentences(segment: _Segment, tokens: list[_Token], bodies: dict[int, FactBo
             sentences.append((start, match.end()))
             start = match.end()
         sentences.append((start, region_end))
-    sentence_starts = [start for start, _ in sentences]
-    facts = [token for token in tokens if token.kind == "fact"]
-    by_sentence: dict[int, list[_Token]] = {}
-    for token in facts:
-        by_sentence.setdefault(bisect_right(sentence_starts, token.start) - 1, []).append(token)
+    result = _blanked_sentences(text, tokens, bodies, sentences)
+    if segment.kind == "row":
+        # A fact alone in its cell would be asked with nothing around it: ask it with its row.
+        cells = [_answer_pieces(text, tokens, bodies, start, end) for start, end in regions]
+        for token_start, sentence in result.items():
+            if not _WORD.search(sentence.replace(BLANK, "")):
+                result[token_start] = " · ".join(
+                    shown for shown in (_cell_text(pieces, token_start) for pieces in cells) if shown
+                )
+    return result
 
+
+_WORD = re.compile(r"\w")
+
+
+def _answer_pieces(text: str, tokens: list[_Token], bodies: dict, start: int, end: int) -> list:
+    """text[start:end] in pieces: text between facts, then (fact start, the fact as its answer)."""
+    pieces, position = [], start
+    for token in tokens:
+        if token.kind != "fact" or not start <= token.start < end:
+            continue
+        pieces.append(_LINE_BREAK_SPACE.sub(" ", text[position : token.start]))
+        body = bodies.get(token.start)
+        shown = text[token.start : token.end] if body is None else body.answer
+        pieces.append((token.start, _LINE_BREAK_SPACE.sub(" ", _answer_as_markdown(shown))))
+        position = token.end
+    pieces.append(_LINE_BREAK_SPACE.sub(" ", text[position:end]))
+    return pieces
+
+
+def _cell_text(pieces: list, blanked_fact: int) -> str:
+    """The pieces joined, the fact starting at `blanked_fact` (if there) as the blank."""
+    return "".join(
+        piece if isinstance(piece, str) else BLANK if piece[0] == blanked_fact else piece[1]
+        for piece in pieces
+    ).strip()
+
+
+def _blanked_sentences(text: str, tokens: list[_Token], bodies: dict, sentences: list) -> dict:
+    """For each parsed fact, its sentence with the fact blanked and other facts as answers."""
     result = {}
-    for index, in_sentence in by_sentence.items():
-        start, end = sentences[index]
-        # The sentence in pieces: text between facts, and each fact as its answer.
-        pieces, position = [], start
-        for token in in_sentence:
-            pieces.append(_LINE_BREAK_SPACE.sub(" ", text[position : token.start]))
-            body = bodies.get(token.start)
-            shown = text[token.start : token.end] if body is None else body.answer
-            pieces.append(_LINE_BREAK_SPACE.sub(" ", _answer_as_markdown(shown)))
-            position = token.end
-        pieces.append(_LINE_BREAK_SPACE.sub(" ", text[position:end]))
-        for number, token in enumerate(in_sentence):
-            if token.start in bodies:
-                fact_piece = 2 * number + 1
-                blanked = "".join(pieces[:fact_piece]) + BLANK + "".join(pieces[fact_piece + 1 :])
-                result[token.start] = blanked.strip()
+    for start, end in sentences:
+        pieces = _answer_pieces(text, tokens, bodies, start, end)
+        for piece in pieces:
+            if not isinstance(piece, str) and piece[0] in bodies:
+                result[piece[0]] = _cell_text(pieces, piece[0])
     return result

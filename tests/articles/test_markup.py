@@ -402,3 +402,8 @@ def test_scan_returns_facts_or_raises_markup_error_with_positions(source):
             assert source[fact.start : fact.end].startswith("{{")
             assert source[fact.start : fact.end].endswith("}}")
             assert fact.answer and fact.sentence.count(BLANK) == 1
+
+
+def test_a_fact_alone_in_its_cell_is_asked_with_its_row():
+    source = "| 层 | 维度 | 年份 |\n|---|---|---|\n| BN | {{N, H, W}} | {{2015}} |"
+    assert sentences(source) == [f"BN · {BLANK} · 2015", f"BN · N, H, W · {BLANK}"]
