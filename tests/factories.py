@@ -15,6 +15,20 @@ ViT是{{Google}}在{{2020 ~2017 ~2018}}年提出的，它把图像切成{{patch:
 优化器常用{{AdamW|Adam-W ~Adam ~SGD::优化器}}，激活函数常用{{GELU}}。
 """
 
+# Six facts in one topic, most with editor-chosen wrong options: enough for a five-question quiz.
+QUIZ_BODY = """# 优化
+
+ViT是{{Google}}在{{2020 ~2017 ~2018 ~2019}}年提出的。
+
+Transformer 的激活函数常用{{GELU ~ReLU ~Sigmoid ~Tanh}}。
+
+优化器常用{{AdamW|Adam-W ~Adam ~SGD ~RMSprop::优化器}}。
+
+BERT 的预训练任务之一是{{MLM|掩码语言模型 ~NSP ~CLM ~RTD}}。
+
+大模型的分词常用{{BPE ~WordPiece ~Unigram ~SentencePiece}}。
+"""
+
 
 def make_topic(**fields) -> Topic:
     number = next(_counter)

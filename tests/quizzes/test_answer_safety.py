@@ -27,29 +27,17 @@ from quizzes.grading import display_form
 from quizzes.models import Card, KeyFact, Question, Quiz, QuizItem, ReviewLog, TopicScore
 from quizzes.presenting import question_for
 from quizzes.selection import shuffled_options
-from tests.factories import SAMPLE_BODY, make_article, make_topic, make_user
+from tests.factories import QUIZ_BODY, SAMPLE_BODY, make_article, make_topic, make_user
 
 pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}
 
-BODY = """# 优化
-
-ViT是{{Google}}在{{2020 ~2017 ~2018 ~2019}}年提出的。
-
-Transformer 的激活函数常用{{GELU ~ReLU ~Sigmoid ~Tanh}}。
-
-优化器常用{{AdamW|Adam-W ~Adam ~SGD ~RMSprop::优化器}}。
-
-BERT 的预训练任务之一是{{MLM|掩码语言模型 ~NSP ~CLM ~RTD}}。
-
-大模型的分词常用{{BPE ~WordPiece ~Unigram ~SentencePiece}}。
-"""
 
 
 @pytest.fixture
 def quiz(learner_client, learner):
     topic = make_topic(name="深度学习", slug="dl")
-    make_article(topic=topic, slug="dl-basics", body=BODY)
+    make_article(topic=topic, slug="dl-basics", body=QUIZ_BODY)
     response = learner_client.post(reverse("quizzes:start_quiz", args=[topic.slug]), {"size": 5})
     assert response.status_code == 302
     quiz = Quiz.objects.get(user=learner)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from quizzes.answering import start_topic_quiz
 from quizzes.models import Card, Question, Quiz, QuizItem, ReviewLog, TopicScore
-from tests.factories import make_article, make_topic, make_user
+from tests.factories import QUIZ_BODY, make_article, make_topic, make_user
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
@@ -31,24 +31,12 @@ pytestmark = [
 HX = {"HX-Request": "true"}
 CORRECT = (QuizItem.Verdict.CORRECT, QuizItem.Verdict.TYPO)
 
-BODY = """# 优化
-
-ViT是{{Google}}在{{2020 ~2017 ~2018 ~2019}}年提出的。
-
-Transformer 的激活函数常用{{GELU ~ReLU ~Sigmoid ~Tanh}}。
-
-优化器常用{{AdamW|Adam-W ~Adam ~SGD ~RMSprop::优化器}}。
-
-BERT 的预训练任务之一是{{MLM|掩码语言模型 ~NSP ~CLM ~RTD}}。
-
-大模型的分词常用{{BPE ~WordPiece ~Unigram ~SentencePiece}}。
-"""
 
 
 @pytest.fixture
 def topic():
     topic = make_topic(name="深度学习", slug="dl")
-    make_article(topic=topic, slug="dl-basics", body=BODY)
+    make_article(topic=topic, slug="dl-basics", body=QUIZ_BODY)
     return topic
 
 

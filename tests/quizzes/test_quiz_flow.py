@@ -8,29 +8,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from quizzes.models import Card, KeyFact, Question, Quiz, QuizItem, ReviewLog, TopicScore
-from tests.factories import make_article, make_topic, make_user
+from tests.factories import QUIZ_BODY, make_article, make_topic, make_user
 
 pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}
 
-BODY = """# 优化
-
-ViT是{{Google}}在{{2020 ~2017 ~2018 ~2019}}年提出的。
-
-Transformer 的激活函数常用{{GELU ~ReLU ~Sigmoid ~Tanh}}。
-
-优化器常用{{AdamW|Adam-W ~Adam ~SGD ~RMSprop::优化器}}。
-
-BERT 的预训练任务之一是{{MLM|掩码语言模型 ~NSP ~CLM ~RTD}}。
-
-大模型的分词常用{{BPE ~WordPiece ~Unigram ~SentencePiece}}。
-"""
 
 
 @pytest.fixture
 def topic():
     topic = make_topic(name="深度学习", slug="dl")
-    make_article(topic=topic, slug="dl-basics", body=BODY)
+    make_article(topic=topic, slug="dl-basics", body=QUIZ_BODY)
     return topic
 
 
@@ -303,7 +291,7 @@ def test_query_counts_stay_constant_as_library_and_history_grow(learner_client, 
     learner_client.post(answer_url(warm_up), right_answer(warm_up))
     small = measure()
     for number in range(6):
-        make_article(topic=topic, slug=f"more-{number}", body=BODY.replace("ViT", f"ViT{number}"))
+        make_article(topic=topic, slug=f"more-{number}", body=QUIZ_BODY.replace("ViT", f"ViT{number}"))
     for _ in range(3):
         start(learner_client, topic, size=5)
         quiz = Quiz.objects.filter(user=learner).order_by("-pk").first()
