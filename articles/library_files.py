@@ -75,11 +75,11 @@ def _topic_for(meta: dict) -> Topic:
 def _shift_lines(error: ValidationError, offset: int) -> list[str]:
     """Markup errors count lines in the body; a file's reader counts from its first line."""
     messages = []
-    for field, field_messages in error.message_dict.items():
-        for message in field_messages:
-            if field == "body" and message.startswith("line ") and offset:
-                number, rest = message[5:].split(",", 1)
-                message = f"line {int(number) + offset},{rest}"
+    for field, errors in error.error_dict.items():
+        for item in errors:
+            if field == "body" and item.code == "markup":
+                item.params = {**item.params, "line": item.params["line"] + offset}
+            message = " ".join(item)  # a ValidationError of one message, params applied
             messages.append(message if field in ("body", "__all__") else f"{field}: {message}")
     return messages
 

@@ -9,22 +9,39 @@ from dataclasses import dataclass, field
 
 BLANK = "\ue000"  # stands for the fact's answer inside Fact.sentence
 
-UNCLOSED = 'unclosed "{{" (add "}}" before the end of the paragraph)'
-EMPTY_ANSWER = 'empty answer (write the answer right after "{{", before any "|", "~" or "::")'
-EMPTY_ALTERNATIVE = 'empty alternative after "|" (write one, or remove the "|")'
-EMPTY_WRONG_OPTION = 'empty wrong option after "~" (write one, or remove the "~")'
-NESTED = 'nested "{{" inside a key fact (close the first fact with "}}", or write "\\{{")'
-WRONG_IS_ACCEPTED = 'wrong option "{}" is also an accepted answer (remove it or change it)'
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for `makemessages`; this module stays free of Django, and the admin
+    translates the messages where it shows them (Article.clean)."""
+    return message
+
+
+UNCLOSED = gettext_noop('unclosed "{{" (add "}}" before the end of the paragraph)')
+EMPTY_ANSWER = gettext_noop(
+    'empty answer (write the answer right after "{{", before any "|", "~" or "::")'
+)
+EMPTY_ALTERNATIVE = gettext_noop('empty alternative after "|" (write one, or remove the "|")')
+EMPTY_WRONG_OPTION = gettext_noop('empty wrong option after "~" (write one, or remove the "~")')
+NESTED = gettext_noop(
+    'nested "{{" inside a key fact (close the first fact with "}}", or write "\\{{")'
+)
+# "{}" stands for the option: MarkupIssue.detail.
+WRONG_IS_ACCEPTED = gettext_noop('wrong option "{}" is also an accepted answer (remove it or change it)')
 
 
 @dataclass(frozen=True)
 class MarkupIssue:
     line: int  # 1-based
     column: int  # 1-based, in characters
-    message: str
+    message: str  # one of this module's messages, as written
+    detail: str = ""  # what fills the message's "{}", if it has one
+
+    @property
+    def text(self) -> str:
+        return self.message.format(self.detail) if self.detail else self.message
 
     def __str__(self) -> str:
-        return f"line {self.line}, column {self.column}: {self.message}"
+        return f"line {self.line}, column {self.column}: {self.text}"
 
 
 class MarkupError(ValueError):
@@ -90,8 +107,8 @@ def parse_fact_body(body: str, line: int = 1, column: int = 1) -> FactBody:
     parsed, problems = _parse_body(body)
     if problems:
         raise MarkupError(
-            MarkupIssue(*_position_in_body(body, line, column, offset), message)
-            for offset, message in problems
+            MarkupIssue(*_position_in_body(body, line, column, offset), *message)
+            for offset, *message in problems
         )
     return parsed
 
@@ -126,8 +143,8 @@ def analyse(source: str) -> Analysis:
             if token.kind == "fact":
                 body, problems = _parse_body(segment.text[token.start + 2 : token.end - 2])
                 body_start = token.start + 2
-                for offset, message in problems:
-                    issues.append(positions.issue(segment.offsets[body_start + offset], message))
+                for offset, *message in problems:
+                    issues.append(positions.issue(segment.offsets[body_start + offset], *message))
                 if body is not None:
                     bodies[token.start] = body
             elif token.kind in ("code", "math", "display_math"):
@@ -172,8 +189,8 @@ class _Positions:
         line = bisect_right(self.line_starts, offset)
         return line, offset - self.line_starts[line - 1] + 1
 
-    def issue(self, offset: int, message: str) -> MarkupIssue:
-        return MarkupIssue(*self.line_and_column(offset), message)
+    def issue(self, offset: int, message: str, detail: str = "") -> MarkupIssue:
+        return MarkupIssue(*self.line_and_column(offset), message, detail)
 
 
 def _position_in_body(body: str, line: int, column: int, offset: int) -> tuple[int, int]:
@@ -622,9 +639,9 @@ def _normalised(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _parse_body(body: str) -> tuple[FactBody | None, list[tuple[int, str]]]:
-    """The parts of a fact body, or None with the problems (offset in body, message); offset -2
-    means the opening "{{"."""
+def _parse_body(body: str) -> tuple[FactBody | None, list[tuple]]:
+    """The parts of a fact body, or None with the problems (offset in body, message[, detail]);
+    offset -2 means the opening "{{"."""
     tokens, _ = _inline_tokens(body, document=False)
     masked = _masked(body, tokens)
     problems = [(m.start(), NESTED) for m in re.finditer(r"\{\{", masked)]
@@ -657,7 +674,7 @@ def _parse_body(body: str) -> tuple[FactBody | None, list[tuple[int, str]]]:
     for start, _, _ in answers_and_wrongs[1:]:
         if texts[start] and _normalised(texts[start]) in accepted:
             first_visible = start + len(body[start:]) - len(body[start:].lstrip())
-            problems.append((first_visible, WRONG_IS_ACCEPTED.format(texts[start])))
+            problems.append((first_visible, WRONG_IS_ACCEPTED, texts[start]))
     if problems:
         return None, sorted(problems)
     return FactBody(

@@ -4,9 +4,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from articles.markup import MarkupError
+from articles.markup import MarkupError, MarkupIssue
 from articles.rendering import RenderedArticle, render_article
 
 
@@ -108,11 +109,23 @@ class Article(models.Model):
         try:
             self.rendered  # noqa: B018 - renders and caches, or raises
         except MarkupError as error:
-            raise ValidationError(
-                {"body": [str(issue) for issue in error.issues]}, code="markup"
-            ) from error
+            raise ValidationError({"body": [markup_error(issue) for issue in error.issues]}) from error
 
     @staticmethod
     def normalise_body(text: str) -> str:
         """One form for every body, whatever the browser or file it came from."""
         return text.replace("\r\n", "\n").replace("\r", "\n").strip("\n").rstrip() + "\n"
+
+
+def markup_error(issue: MarkupIssue) -> ValidationError:
+    """A markup issue in the active language, its place kept in params (an import shifts it)."""
+    problem = gettext(issue.message)
+    return ValidationError(
+        _("line %(line)d, column %(column)d: %(problem)s"),
+        code="markup",
+        params={
+            "line": issue.line,
+            "column": issue.column,
+            "problem": problem.format(issue.detail) if issue.detail else problem,
+        },
+    )

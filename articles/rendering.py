@@ -25,10 +25,13 @@ from articles.markup import (
     MarkupIssue,
     Span,
     analyse,
+    gettext_noop,
     split_inline,
 )
 
-MISPLACED_FACT = "a key fact cannot be shown here (it is inside a link address or an image)"
+MISPLACED_FACT = gettext_noop(
+    "a key fact cannot be shown here (it is inside a link address or an image)"
+)
 
 
 @dataclass(frozen=True)

@@ -69,3 +69,15 @@ def test_admin_is_for_staff_only(learner_client):
     response = learner_client.get(reverse("admin:articles_article_changelist"))
     assert response.status_code == 302
     assert reverse("admin:login") in response.url
+
+
+def test_markup_errors_speak_the_editors_language(staff_client):
+    topic = make_topic()
+    body = "正常\n\n没有闭合 {{AdamW ~Adam"
+    data = {"title": "坏", "slug": "bad", "topic": topic.pk, "status": "draft", "body": body}
+    add = reverse("admin:articles_article_add")
+    page = staff_client.post(add, data, headers={"Accept-Language": "zh-hans"}).content.decode()
+    assert "第 3 行第 6 列：“{{” 没有闭合" in page
+    page = staff_client.post(add, data, headers={"Accept-Language": "en"}).content.decode()
+    assert "line 3, column 6: unclosed &quot;{{&quot;" in page
+    assert not Article.objects.filter(slug="bad").exists()

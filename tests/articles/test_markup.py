@@ -31,7 +31,7 @@ def answers(source):
 def issues(source):
     with pytest.raises(MarkupError) as caught:
         scan(source)
-    return [(issue.line, issue.column, issue.message) for issue in caught.value.issues]
+    return [(issue.line, issue.column, issue.text) for issue in caught.value.issues]
 
 
 # --- the forms of DESIGN.md's table ----------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from articles.library_files import Outcome, import_paths
 
@@ -13,6 +13,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+")
 
+    @no_translations  # its report is English throughout, the validators' messages included
     def handle(self, *args, paths, **options):
         results = import_paths(paths)
         counts = Counter(result.outcome for result in results)
