@@ -139,16 +139,18 @@ def test_the_503_page_needs_nothing_but_a_template():
     assert '<link rel="stylesheet" href="/static/css/site.css">' in page
     # The CSP allows no inline style or script; the page needs neither.
     assert "style=" not in page and "<style" not in page and "<script" not in page
-    source = Path(loader.get_template("503.html").origin.name).read_text(encoding="utf-8")
-    for needs_the_database in (
-        "{% extends",
-        "{% include",
-        "{% url",
-        "{% csrf_token",
-        "{{ user",
-        "{{ request",
-    ):
-        assert needs_the_database not in source
+    # Neither it nor the standalone page it extends may reach for the request or the database.
+    for name in ("503.html", "standalone.html"):
+        source = Path(loader.get_template(name).origin.name).read_text(encoding="utf-8")
+        for needs_the_database in (
+            '{% extends "base.html"',
+            "{% include",
+            "{% url",
+            "{% csrf_token",
+            "{{ user",
+            "{{ request",
+        ):
+            assert needs_the_database not in source, name
 
 
 # --- the real thing: a PostgreSQL cluster of our own, stopped and started under a live app ----
