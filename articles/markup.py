@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import string
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 BLANK = "\ue000"  # stands for the fact's answer inside Fact.sentence
 
@@ -226,6 +226,7 @@ class _Segment:
     kind: str  # "text" or "row"
     text: str
     offsets: tuple[int, ...]  # source offset of each character of text, then of its end
+    header: str = ""  # a table row's: its table's header row
 
 
 @dataclass
@@ -294,6 +295,7 @@ class _BlockReader:
         self.code_indent: int | None = None  # inside an indented code block
         self.list_indent: int | None = None  # indentation of the last list item, while in a list
         self.table_depth: int | None = None  # inside a table, at this quote depth
+        self.table_header = ""  # the header row of that table
         self.skip_line = -1  # the delimiter row of a table
 
     def read(self) -> tuple[list[_Segment], list[Span]]:
@@ -312,9 +314,10 @@ class _BlockReader:
             self.segments.append(self.current.build())
             self.current = None
 
-    def _single(self, kind: str, start: int, text: str) -> None:
+    def _single(self, kind: str, start: int, text: str, header: str = "") -> None:
         self._close()
-        self.segments.append(_SegmentBuilder(kind, 0, [(start, text)]).build())
+        segment = _SegmentBuilder(kind, 0, [(start, text)]).build()
+        self.segments.append(replace(segment, header=header) if header else segment)
 
     def _content(self, start: int, raw: str, column: int) -> tuple[int, str]:
         index = _raw_index(raw, column)
@@ -340,7 +343,7 @@ class _BlockReader:
                 return
             self.code_indent = None
         if self.table_depth is not None and depth == self.table_depth:
-            self._single("row", content_start, content)
+            self._single("row", content_start, content, header=self.table_header)
             return
         self.table_depth = None
         code_indent = 4 if self.list_indent is None else self.list_indent + 8
@@ -374,7 +377,7 @@ class _BlockReader:
             self.current.pieces.append(self._content(start, raw, column + indent + item.end()))
             return
         if self.current is None and "|" in body and self._delimiter_row_follows(index, depth):
-            self.table_depth, self.skip_line = depth, index + 1
+            self.table_depth, self.skip_line, self.table_header = depth, index + 1, content
             self._single("row", content_start, content)
             return
         if body.startswith("|"):
@@ -730,17 +733,41 @@ def _sentences(segment: _Segment, tokens: list[_Token], bodies: dict[int, FactBo
         sentences.append((start, region_end))
     result = _blanked_sentences(text, tokens, bodies, sentences)
     if segment.kind == "row":
-        # A fact alone in its cell would be asked with nothing around it: ask it with its row.
+        # A fact alone in its cell would be asked with nothing around it: ask it with its row,
+        # each cell under its column's name ("层：BN；维度：＿").
         cells = [_answer_pieces(text, tokens, bodies, start, end) for start, end in regions]
+        labels = _header_cells(segment.header)
+        if len(labels) != len(cells):
+            labels = [""] * len(cells)
         for token_start, sentence in result.items():
             if not _WORD.search(sentence.replace(BLANK, "")):
-                result[token_start] = " · ".join(
-                    shown for shown in (_cell_text(pieces, token_start) for pieces in cells) if shown
+                shown = [_cell_text(pieces, token_start) for pieces in cells]
+                result[token_start] = "；".join(
+                    f"{label}：{cell}" if label else cell
+                    for label, cell in zip(labels, shown, strict=True)
+                    if cell
                 )
     return result
 
 
 _WORD = re.compile(r"\w")
+
+
+def _header_cells(header: str) -> list[str]:
+    """A header row's cells as shown, facts as their answers (a header may hold one too)."""
+    if not header:
+        return []
+    tokens, _ = _inline_tokens(header)
+    masked = _masked(header, tokens)
+    cuts = [i for i, char in enumerate(masked) if char == "|"]
+    regions = zip([0] + [cut + 1 for cut in cuts], cuts + [len(header)], strict=True)
+    bodies = {}
+    for token in tokens:
+        if token.kind == "fact":
+            body, _ = _parse_body(header[token.start + 2 : token.end - 2])
+            if body is not None:
+                bodies[token.start] = body
+    return [_cell_text(_answer_pieces(header, tokens, bodies, start, end), -1) for start, end in regions]
 
 
 def _answer_pieces(text: str, tokens: list[_Token], bodies: dict, start: int, end: int) -> list:

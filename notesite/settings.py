@@ -118,6 +118,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "articles:topic_list"
 LOGOUT_REDIRECT_URL = "articles:topic_list"
 
+# Several app servers can share one database: no process keeps anything a request needs.
+# Sessions and login failures live in the database, and nothing here uses Django's cache.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+
 # Login throttling: five failures in a row lock the account (not the IP) for a while.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))

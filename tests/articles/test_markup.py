@@ -406,4 +406,12 @@ def test_scan_returns_facts_or_raises_markup_error_with_positions(source):
 
 def test_a_fact_alone_in_its_cell_is_asked_with_its_row():
     source = "| 层 | 维度 | 年份 |\n|---|---|---|\n| BN | {{N, H, W}} | {{2015}} |"
-    assert sentences(source) == [f"BN · {BLANK} · 2015", f"BN · N, H, W · {BLANK}"]
+    assert sentences(source) == [
+        f"层：BN；维度：{BLANK}；年份：2015",
+        f"层：BN；维度：N, H, W；年份：{BLANK}",
+    ]
+
+
+def test_a_row_without_a_matching_header_is_asked_without_labels():
+    source = "| 层 | 维度 |\n|---|---|\n| BN | {{N, H, W}} | 多出的一格 |"
+    assert sentences(source) == [f"BN；{BLANK}；多出的一格"]
