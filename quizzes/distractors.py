@@ -89,7 +89,7 @@ def ranked_wrong_options(
             yield option
 
     looks_alike = _look_alike_test(answer, alternatives)
-    for tier in (same_article, _nearby_numbers(answer), same_topic, library):
+    for tier in (same_article, _nearby_numbers(answer), _sibling_letters(answer), same_topic, library):
         candidates = list(dict.fromkeys(text.strip() for text in tier))
         rng.shuffle(candidates)
         for option in candidates:
@@ -150,6 +150,21 @@ def _is_year(number: Number) -> bool:
 
 def _is_power_of_two(value: int) -> bool:
     return value >= 2 and value & (value - 1) == 0
+
+
+# Greek letters that name things in ML formulas (learning rate, momentum, epsilon, ...): an
+# answer that is one of them takes the others as options, the way a number takes its neighbours.
+GREEK_LETTERS = ("αβγδεηθλμρστφω", "ΓΔΘΛΣΦΨΩ")
+
+
+def _sibling_letters(answer: str) -> list[str]:
+    """The other Greek letters of the answer's case, when the answer is one letter (maybe in $)."""
+    letter = answer.strip().strip("$").strip()
+    for letters in GREEK_LETTERS:
+        if len(letter) == 1 and letter in letters:
+            wrapped = answer.strip().startswith("$")
+            return [f"${other}$" if wrapped else other for other in letters if other != letter]
+    return []
 
 
 def _nearby_numbers(answer: str) -> list[str]:

@@ -294,3 +294,14 @@ def test_options_are_never_accepted_and_never_repeat(
         assert not grade(option, answer, alternatives, known_terms=editor).accepted
         others = [other for other in options if other is not option]
         assert not any(grade(option, other).verdict is Verdict.CORRECT for other in others)
+
+
+@pytest.mark.parametrize("answer", ["ε", "η", "Σ", "$λ$"])
+def test_a_greek_letter_takes_other_greek_letters(answer):
+    options = choose(answer, library=["5×5", "3×3", "3/4", "GELU"])
+    assert options is not None and len(set(options)) == 3
+    letter = answer.strip("$")
+    for option in options:
+        assert option.strip("$") != letter and len(option.strip("$")) == 1
+        assert option.strip("$").isupper() == letter.isupper()
+        assert option.startswith("$") == answer.startswith("$")
