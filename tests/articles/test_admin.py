@@ -81,3 +81,29 @@ def test_markup_errors_speak_the_editors_language(staff_client):
     page = staff_client.post(add, data, headers={"Accept-Language": "en"}).content.decode()
     assert "line 3, column 6: unclosed &quot;{{&quot;" in page
     assert not Article.objects.filter(slug="bad").exists()
+
+
+def test_admin_query_counts_do_not_grow_with_the_library(staff_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    topic = make_topic()
+    article = make_article(topic=topic)
+
+    def counts():
+        result = {}
+        for name, url in (
+            ("list", reverse("admin:articles_article_changelist")),
+            ("change", reverse("admin:articles_article_change", args=[article.pk])),
+        ):
+            with CaptureQueriesContext(connection) as captured:
+                assert staff_client.get(url).status_code == 200
+            result[name] = len(captured)
+        return result
+
+    counts()  # warm-up: the first change page also fills Django's content-type cache
+    small = counts()
+    for number in range(12):
+        make_article(topic=make_topic(), slug=f"more-{number}")
+    assert counts() == small
+

@@ -265,9 +265,11 @@ def test_known_facts_are_asked_as_fill_in(learner_client, learner, topic):
 
 def test_query_counts_stay_constant_as_library_and_history_grow(learner_client, learner, topic):
     def measure():
-        start(learner_client, topic, size=5)
-        quiz = Quiz.objects.filter(user=learner).order_by("-pk").first()
         counts = {}
+        with CaptureQueriesContext(connection) as captured:
+            start(learner_client, topic, size=5)
+        counts["start a quiz"] = len(captured)
+        quiz = Quiz.objects.filter(user=learner).order_by("-pk").first()
         take = reverse("quizzes:take", args=[quiz.pk])
         with CaptureQueriesContext(connection) as captured:
             learner_client.get(take)
