@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import string
 from bisect import bisect_left, bisect_right
@@ -73,6 +74,9 @@ class Fact:
     start: int
     end: int
     sentence: str
+    # The sentence before, when this one opens with a word pointing back at it ("它", "这"):
+    # shown above the question so that "它" means something. Empty when it holds the answer.
+    context: str = ""
     anchor: str = ""
 
 
@@ -152,7 +156,7 @@ def analyse(source: str) -> Analysis:
             elif token.kind == "ticks" or (token.kind == "escape" and token.value == "$"):
                 # Markdown must see these as we did: a lone backtick stays literal, \$ is a dollar.
                 spans.append(Span(start, end, "markdown", token.value))
-        sentences = _sentences(segment, tokens, bodies)
+        sentences, contexts = _sentences(segment, tokens, bodies)
         for token in tokens:
             if token.start not in bodies:
                 continue
@@ -169,6 +173,7 @@ def analyse(source: str) -> Analysis:
                 start=start,
                 end=end,
                 sentence=sentences[token.start],
+                context=_context_without(body, contexts.get(token.start, "")),
             )
             facts.append(fact)
             spans.append(Span(start, end, "fact", source[start:end], fact))
@@ -716,8 +721,11 @@ def _answer_as_markdown(answer: str) -> str:
     )
 
 
-def _sentences(segment: _Segment, tokens: list[_Token], bodies: dict[int, FactBody]) -> dict:
-    """The sentence of each parsed fact in a segment, keyed by where the fact starts."""
+def _sentences(
+    segment: _Segment, tokens: list[_Token], bodies: dict[int, FactBody]
+) -> tuple[dict, dict]:
+    """The sentence of each parsed fact in a segment, and the context of those that point back
+    (see Fact.context), each keyed by where the fact starts."""
     text, masked = segment.text, _masked(segment.text, tokens)
     if segment.kind == "row":  # a table row: a sentence never leaves its cell
         cuts = [i for i, char in enumerate(masked) if char == "|"]
@@ -732,6 +740,14 @@ def _sentences(segment: _Segment, tokens: list[_Token], bodies: dict[int, FactBo
             start = match.end()
         sentences.append((start, region_end))
     result = _blanked_sentences(text, tokens, bodies, sentences)
+    contexts = {}
+    if segment.kind == "text":
+        for (before_start, before_end), (start, end) in itertools.pairwise(sentences):
+            if _POINTS_BACK.match(text, start):
+                context = _cell_text(_answer_pieces(text, tokens, bodies, before_start, before_end), -1)
+                for token_start in result:
+                    if start <= token_start < end:
+                        contexts[token_start] = context
     if segment.kind == "row":
         # A fact alone in its cell would be asked with nothing around it: ask it with its row,
         # each cell under its column's name ("层：BN；维度：＿").
@@ -747,7 +763,17 @@ def _sentences(segment: _Segment, tokens: list[_Token], bodies: dict[int, FactBo
                     for label, cell in zip(labels, shown, strict=True)
                     if cell
                 )
-    return result
+    return result, contexts
+
+
+# A sentence that opens with one of these leans on the one before it.
+_POINTS_BACK = re.compile(r"\s*(?:它|他们|她们|这|该|此|其|两者|二者|前者|后者|(?:It|This|These|They)\b)")
+
+
+def _context_without(body: FactBody, context: str) -> str:
+    """The context, unless it would give away the answer or an alternative."""
+    shown = _normalised(context)
+    return "" if any(_normalised(text) in shown for text in (body.answer, *body.alternatives)) else context
 
 
 _WORD = re.compile(r"\w")

@@ -67,6 +67,7 @@ def sync_article_facts(article: Article) -> None:
                 "wrong_options",
                 "hint",
                 "sentence",
+                "context",
                 "anchor",
                 "kind",
                 "script",
@@ -89,6 +90,7 @@ def _copy_parsed(fact: KeyFact, parsed: Fact, position: int, article: Article, a
     fact.wrong_options = list(parsed.wrong_options)
     fact.hint = parsed.hint
     fact.sentence = parsed.sentence
+    fact.context = parsed.context
     fact.anchor = parsed.anchor
     fact.kind = classified.kind.value
     fact.script = classified.script.value

@@ -27,6 +27,8 @@ class KeyFact(models.Model):
     wrong_options = models.JSONField(default=list, blank=True)
     hint = models.CharField(max_length=200, blank=True)
     sentence = models.TextField()
+    # The sentence before, when the sentence leans on it (articles.markup.Fact.context).
+    context = models.TextField(blank=True, default="")
     anchor = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=10)
     script = models.CharField(max_length=10)

@@ -35,6 +35,7 @@ class QuestionView:
     stem_html: str
     options: list[tuple[int, str]]  # (index posted, option HTML)
     action_url: str
+    context_html: str = ""  # the sentence before, when the stem leans on it ("它...")
 
     @property
     def is_multiple_choice(self):
@@ -48,6 +49,7 @@ def question_for(item: QuizItem) -> QuestionView:
         stem_html=render_sentence(item.fact.sentence, _blank(item.fact.hint)),
         options=options,
         action_url=reverse("quizzes:answer", args=[item.quiz_id, item.position]),
+        context_html=render_sentence(item.fact.context, "") if item.fact.context else "",
     )
 
 

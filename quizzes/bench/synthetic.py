@@ -190,8 +190,10 @@ def synthetic_article(article_number: int, fact_count: int) -> SyntheticArticle:
     def fill(text, values=raw):
         return TOKEN.sub(lambda match: values[match.group()], text)
 
-    facts = tuple(replace(fact, answer=fill(fact.answer), sentence=fill(fact.sentence))
-                  for fact in rendered.facts)
+    facts = tuple(
+        replace(fact, answer=fill(fact.answer), sentence=fill(fact.sentence), context=fill(fact.context))
+        for fact in rendered.facts
+    )
     return SyntheticArticle(fill(body), fill(rendered.html, html), facts)
 
 
@@ -201,7 +203,7 @@ def synthetic_article(article_number: int, fact_count: int) -> SyntheticArticle:
 COLUMNS = {
     Article: "id topic title slug body body_html fact_count status author created_at updated_at",
     KeyFact: "id article topic fingerprint position answer alternatives wrong_options hint sentence "
-    "anchor kind script is_active created_at",
+    "context anchor kind script is_active created_at",
     Question: "id fact type wrong_options is_generated is_disabled times_asked times_correct",
     Quiz: "id user topic mode item_count answered_count correct_count created_at finished_at",
     QuizItem: "id quiz position question fact options response verdict answered_at",
@@ -380,7 +382,7 @@ def _create_library(scale, topics, editor, now, rows) -> Library:
             kind, script = classified[fact.answer]
             fact_rows.append((
                 fact_id, article_id, topic.pk, key, position, fact.answer, "[]", "[]", "",
-                fact.sentence, fact.anchor, kind, script, True, changed,
+                fact.sentence, fact.context, fact.anchor, kind, script, True, changed,
             ))
             wrong = wrong_options_for(fact.answer)
             wrong_json = json.dumps(wrong, ensure_ascii=False)

@@ -415,3 +415,25 @@ def test_a_fact_alone_in_its_cell_is_asked_with_its_row():
 def test_a_row_without_a_matching_header_is_asked_without_labels():
     source = "| 层 | 维度 |\n|---|---|\n| BN | {{N, H, W}} | 多出的一格 |"
     assert sentences(source) == [f"BN；{BLANK}；多出的一格"]
+
+
+def test_a_sentence_that_points_back_takes_the_one_before_as_context():
+    source = "转置卷积把普通卷积转置过来用。它常被叫作{{反卷积}}，但不是逆运算。\n\nViT是{{Google}}提出的。"
+    first, second = scan(source)
+    assert first.context == "转置卷积把普通卷积转置过来用。"
+    assert second.context == ""  # "ViT..." stands on its own
+
+
+def test_the_context_shows_other_facts_as_answers_and_never_gives_this_one_away():
+    source = (
+        "Word2Vec 由{{Google}}提出。它的作者是{{Mikolov}}。\n\n"
+        "ViT 也来自 Google。它出自{{谷歌|Google}}。"
+    )
+    google, mikolov, vit = scan(source)
+    assert mikolov.context == "Word2Vec 由Google提出。"
+    assert vit.context == ""  # the sentence before holds "Google", an accepted answer
+
+
+def test_a_paragraphs_first_sentence_and_table_rows_have_no_context():
+    source = "前文。\n\n它叫{{A1}}。\n\n| 列 | 值 |\n|---|---|\n| 它 | {{B2}} |"
+    assert [fact.context for fact in scan(source)] == ["", ""]

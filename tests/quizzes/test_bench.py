@@ -73,7 +73,7 @@ def test_a_synthetic_article_is_what_rendering_its_markdown_gives():
     article = synthetic.synthetic_article(123, 20)
     rendered = render_article(article.body)
     assert article.html == rendered.html
-    stored = lambda facts: [(f.answer, f.sentence, f.anchor, f.hint) for f in facts]  # noqa: E731
+    stored = lambda facts: [(f.answer, f.sentence, f.context, f.anchor, f.hint) for f in facts]  # noqa: E731
     assert stored(article.facts) == stored(rendered.facts)
 
 

@@ -302,3 +302,17 @@ def test_query_counts_stay_constant_as_library_and_history_grow(learner_client, 
     large = measure()
     assert large == small
     assert small["answer"] <= 12
+
+
+def test_a_question_that_points_back_shows_the_sentence_before(learner_client, learner):
+    topic = make_topic(name="上采样", slug="upsampling")
+    make_article(
+        topic=topic,
+        slug="transposed",
+        body="转置卷积把普通卷积转置过来用。它常被叫作{{反卷积 ~空洞卷积 ~分组卷积 ~可变形卷积}}。\n",
+    )
+    start(learner_client, topic, size=5)
+    quiz = Quiz.objects.get(user=learner)
+    page = learner_client.get(reverse("quizzes:take", args=[quiz.pk])).content.decode()
+    assert '<p class="context">转置卷积把普通卷积转置过来用。</p>' in page
+    assert page.index('class="context"') < page.index('class="stem"')
