@@ -5,6 +5,8 @@ from functools import lru_cache
 
 import fsrs
 from django.conf import settings
+from django.db.models import Case, DateTimeField, F, FloatField, Func, Q, Sum, Value, When
+from django.db.models.functions import Power
 
 from quizzes.models import Card, KeyFact, ReviewLog
 
@@ -71,6 +73,50 @@ def recall_probability(stability: float | None, last_review: datetime | None, no
     factor = 0.9 ** (1 / decay) - 1
     elapsed_days = max(0, (now - last_review).days)
     return (1 + factor * elapsed_days / stability) ** decay
+
+
+class _ElapsedDays(Func):
+    """Whole days from a datetime column to `now`, never negative: timedelta.days in SQL."""
+
+    output_field = FloatField()
+
+    def __init__(self, column: str, now: datetime):
+        super().__init__(Value(now, output_field=DateTimeField()), F(column))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # Datetimes are ISO text here, which julianday() reads; CAST truncates like .days.
+        return self.as_sql(
+            compiler,
+            connection,
+            template="MAX(0, CAST(julianday(%(expressions)s) AS INTEGER))",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="GREATEST(0, FLOOR(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400))",
+            arg_joiner=" - ",
+            **extra_context,
+        )
+
+
+def recall_probability_sum(now: datetime) -> Sum:
+    """recall_probability summed over cards in the database: no row comes to Python."""
+    decay = -scheduler_for().parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+    recall = Power(
+        Value(1.0) + Value(factor) * _ElapsedDays("last_review", now) / F("stability"), Value(decay)
+    )
+    return Sum(
+        Case(
+            When(Q(last_review__isnull=True) | Q(stability__isnull=True), then=Value(0.0)),
+            default=recall,
+            output_field=FloatField(),
+        )
+    )
 
 
 def retrievability(card: Card, now: datetime) -> float:

@@ -14,7 +14,7 @@ from articles.models import Topic
 from articles.rendering import render_answer, render_sentence
 from quizzes import charts
 from quizzes.models import Card, KeyFact, TopicScore
-from quizzes.scheduling import recall_probability
+from quizzes.scheduling import recall_probability_sum
 
 MOST_MISSED_LIMIT = 10
 
@@ -83,18 +83,21 @@ def topic_rows(user, now) -> list[TopicRow]:
         rows[score.topic_id].score = score
         rows[score.topic_id].trend = charts.sparkline(score.recent_scores or [])
 
-    # Recall probability needs each card's FSRS state, so the counts come from the same pass
-    # rather than from a second, aggregating query. A card counts towards its fact's topic:
-    # the card's own topic column is not updated when a note moves to another topic.
-    cards = Card.objects.filter(user=user, fact__is_active=True).values_list(
-        "fact__topic_id", "due", "stability", "last_review"
+    # Counted and summed in the database, whatever the number of cards. A card counts towards
+    # its fact's topic: the card's own topic column is not updated when a note moves.
+    per_topic = (
+        Card.objects.filter(user=user, fact__is_active=True)
+        .values_list("fact__topic")
+        .annotate(
+            seen=Count("pk"),
+            due=Count("pk", filter=Q(due__lte=now)),  # the same rule as Card.objects.due_for
+            recall=recall_probability_sum(now),
+        )
+        .order_by()
     )
-    for topic_id, due, stability, last_review in cards.iterator(chunk_size=2000):
+    for topic_id, seen, due, recall_total in per_topic:
         row = rows[topic_id]
-        row.seen += 1
-        if due <= now:  # the same rule as Card.objects.due_for
-            row.due += 1
-        row.recall_total += recall_probability(stability, last_review, now)
+        row.seen, row.due, row.recall_total = seen, due, recall_total or 0.0
     return list(rows.values())
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from quizzes.answering import Submission, record_answer, start_review, start_topic_quiz
 from quizzes.models import Card, KeyFact, LearnerProfile, Quiz, ReviewLog
-from quizzes.scheduling import new_card, retrievability, review
+from quizzes.scheduling import new_card, recall_probability_sum, retrievability, review
 from tests.factories import make_article, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -167,3 +167,20 @@ def test_recall_probability_matches_the_fsrs_package(learner, topic):
         now = T0 + timedelta(days=days)
         expected = scheduler_for().get_card_retrievability(_as_fsrs(card), current_datetime=now)
         assert retrievability(card, now) == pytest.approx(expected)
+
+
+def test_recall_summed_in_the_database_matches_the_python_formula(learner, topic):
+    # Ages straddling whole days (FSRS counts whole days), a review in the future, none at all.
+    ages = [timedelta(hours=23), timedelta(days=2, hours=20), timedelta(days=40), -timedelta(hours=5)]
+    facts = list(KeyFact.objects.all()[: len(ages) + 1])
+    for fact, age, stability in zip(facts, ages, [0.5, 3.2, 12.0, 7.0], strict=False):
+        Card.objects.create(
+            user=learner, fact=fact, topic_id=fact.topic_id, state=Card.State.REVIEW,
+            stability=stability, difficulty=5, due=T0, last_review=T0 - age,
+        )  # fmt: skip
+    Card.objects.create(user=learner, fact=facts[-1], topic_id=facts[-1].topic_id, due=T0)  # new
+    cards = Card.objects.filter(user=learner)
+    in_python = sum(retrievability(card, T0) for card in cards)
+    in_sql = cards.aggregate(total=recall_probability_sum(T0))["total"]
+    assert in_sql == pytest.approx(in_python, rel=1e-9)
+    assert 2 < in_python < 4  # not a vacuous match: most cards are well remembered
