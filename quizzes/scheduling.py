@@ -61,18 +61,10 @@ def review(card: Card, verdict: str, now: datetime, retention: float) -> ReviewL
     return ReviewLog(card=card, rating=rating.value, reviewed_at=now)
 
 
-def recall_probability(stability: float | None, last_review: datetime | None, now: datetime) -> float:
-    """FSRS's retrievability from a card's two numbers (0 for a card never reviewed).
-
-    The same formula as fsrs.Scheduler.get_card_retrievability, without building an fsrs.Card
-    per row: the scores page computes it for every card a learner has.
-    """
-    if last_review is None or stability is None:
-        return 0.0
+def _forgetting_curve() -> tuple[float, float]:
+    """FSRS's (decay, factor): recall after t days at stability S is (1 + factor·t/S) ** decay."""
     decay = -scheduler_for().parameters[20]
-    factor = 0.9 ** (1 / decay) - 1
-    elapsed_days = max(0, (now - last_review).days)
-    return (1 + factor * elapsed_days / stability) ** decay
+    return decay, 0.9 ** (1 / decay) - 1
 
 
 class _ElapsedDays(Func):
@@ -104,9 +96,8 @@ class _ElapsedDays(Func):
 
 
 def recall_probability_sum(now: datetime) -> Sum:
-    """recall_probability summed over cards in the database: no row comes to Python."""
-    decay = -scheduler_for().parameters[20]
-    factor = 0.9 ** (1 / decay) - 1
+    """retrievability summed over cards in the database: no row comes to Python."""
+    decay, factor = _forgetting_curve()
     recall = Power(
         Value(1.0) + Value(factor) * _ElapsedDays("last_review", now) / F("stability"), Value(decay)
     )
@@ -120,5 +111,10 @@ def recall_probability_sum(now: datetime) -> Sum:
 
 
 def retrievability(card: Card, now: datetime) -> float:
-    """The probability of recalling the fact now (0 for a card never reviewed)."""
-    return recall_probability(card.stability, card.last_review, now)
+    """The probability of recalling the fact now (0 for a card never reviewed): the formula of
+    fsrs.Scheduler.get_card_retrievability, without building an fsrs.Card."""
+    if card.last_review is None or card.stability is None:
+        return 0.0
+    decay, factor = _forgetting_curve()
+    elapsed_days = max(0, (now - card.last_review).days)
+    return (1 + factor * elapsed_days / card.stability) ** decay
