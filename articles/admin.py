@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin_fact_changes import FactChangesMixin
 from articles.admin_protection import ArchiveInsteadOfDeleteMixin
 from articles.markup import BLANK
 from articles.models import Article, Topic
@@ -29,7 +30,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArchiveInsteadOfDeleteMixin, admin.ModelAdmin):
+class ArticleAdmin(FactChangesMixin, ArchiveInsteadOfDeleteMixin, admin.ModelAdmin):
     list_display = ["title", "topic", "status", "fact_count", "updated_at"]
     list_filter = ["status", "topic"]
     list_select_related = ["topic"]

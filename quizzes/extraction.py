@@ -1,26 +1,34 @@
-"""Keeps an article's key facts and their questions in step with its Markdown, on every save."""
+"""Keeps an article's key facts and their questions in step with its Markdown, on every save.
+
+Which stored fact a parsed fact continues is quizzes.identity's rule; this module writes it.
+"""
 
 import hashlib
 from collections import Counter
+from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Count
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from articles.markup import Fact
 from articles.models import Article
 from quizzes.distractors import choose_wrong_options
 from quizzes.grading import normalise
+from quizzes.identity import FactVersion, match_facts
 from quizzes.kinds import classify
-from quizzes.models import KeyFact, KnownTerm, Question
+from quizzes.models import KeyFact, KnownTerm, Question, QuizItem
+from quizzes.topic_moves import move_to_topic
 
 # How many same-kind answers from the rest of the library are offered to the option picker.
 LIBRARY_POOL_SIZE = 200
 
 
 def fingerprint(answer: str, sentence: str, occurrence: int) -> str:
-    """What makes two versions of an article hold "the same fact"."""
+    """A fact's key within its article, from its first version; it stays through edits."""
     text = f"{answer}\x1f{sentence}\x1f{occurrence}"
     return hashlib.sha1(text.encode()).hexdigest()
 
@@ -34,51 +42,175 @@ def fingerprints(facts: list[Fact]) -> list[str]:
     return result
 
 
+@dataclass(frozen=True)
+class RetiringFact:
+    """A fact a save takes out of the text, with how many learners have answered it."""
+
+    fact: KeyFact
+    learners: int
+
+
+@dataclass(frozen=True)
+class FactChanges:
+    """What one save did to an article's facts, for the editor."""
+
+    kept: int = 0  # continued with the same answer and sentence
+    reworded: int = 0  # continued with a new sentence or a corrected answer: history kept
+    new: int = 0
+    retired: int = 0  # no longer in the text (kept for the record once answered)
+    retired_learners: int = 0  # learners who had answered any of the retired facts
+
+    def describe(self) -> str:
+        """"12 facts kept, 2 reworded (history kept), 1 new, 1 retired (answered by 14 learners)"."""
+        retired = (
+            ngettext(
+                "%(count)d retired (answered by %(learners)d learner)",
+                "%(count)d retired (answered by %(learners)d learners)",
+                self.retired_learners,
+            )
+            if self.retired_learners
+            else ngettext("%(count)d retired", "%(count)d retired", self.retired)
+        )
+        return gettext("%(kept)s, %(reworded)s, %(new)s, %(retired)s") % {
+            "kept": ngettext("%(count)d fact kept", "%(count)d facts kept", self.kept)
+            % {"count": self.kept},
+            "reworded": ngettext(
+                "%(count)d reworded (history kept)", "%(count)d reworded (history kept)", self.reworded
+            )
+            % {"count": self.reworded},
+            "new": ngettext("%(count)d new", "%(count)d new", self.new) % {"count": self.new},
+            "retired": retired % {"count": self.retired, "learners": self.retired_learners},
+        }
+
+
+@dataclass
+class FactPlan:
+    """Each parsed fact with the stored fact it continues (None: new), and those it retires."""
+
+    continued: list[tuple[Fact, KeyFact | None]]
+    retiring: list[KeyFact]
+
+
 @receiver(post_save, sender=Article, dispatch_uid="quizzes.extract_facts")
 def extract_facts_on_save(sender, instance: Article, raw=False, **kwargs):
     if not raw:
-        sync_article_facts(instance)
+        # Left on the instance for whoever saved it (the admin's message, the import report).
+        instance.fact_changes = sync_article_facts(instance)
 
 
-def sync_article_facts(article: Article) -> None:
-    """Create, update, retire or delete the article's KeyFacts, then regenerate questions.
+def plan_facts(article: Article, parsed: list[Fact]) -> FactPlan:
+    """Match the parsed facts to the article's stored ones (see quizzes.identity); no writes."""
+    stored = list(article.facts.order_by("position", "pk")) if article.pk else []
+    old = [
+        FactVersion(
+            answer=fact.answer,
+            sentence=fact.sentence,
+            position=fact.position,
+            alternatives=tuple(fact.alternatives),
+            retired=fact.retired_at is not None,
+        )
+        for fact in stored
+    ]
+    new = [
+        FactVersion(fact.answer, fact.sentence, position, tuple(fact.alternatives))
+        for position, fact in enumerate(parsed)
+    ]
+    matches = match_facts(old, new)
+    taken = {index for index in matches if index is not None}
+    return FactPlan(
+        continued=[
+            (fact, None if index is None else stored[index])
+            for fact, index in zip(parsed, matches, strict=True)
+        ],
+        retiring=[
+            fact
+            for index, fact in enumerate(stored)
+            if index not in taken and fact.retired_at is None
+        ],
+    )
 
-    Running it twice changes nothing; a fact whose answer and sentence are unchanged keeps
-    its row (and so every learner's history and an editor's disabled questions).
+
+def answered_retiring(plan: FactPlan) -> list[RetiringFact]:
+    """The facts the plan retires that learners have answered, each with their number."""
+    learners = dict(
+        QuizItem.objects.filter(fact__in=plan.retiring, answered_at__isnull=False)
+        .values_list("fact_id")
+        .annotate(learners=Count("quiz__user", distinct=True))
+        .order_by()
+    ) if plan.retiring else {}
+    return [RetiringFact(fact, learners[fact.pk]) for fact in plan.retiring if fact.pk in learners]
+
+
+def sync_article_facts(article: Article) -> FactChanges:
+    """Continue, create, retire or delete the article's KeyFacts, then regenerate questions.
+
+    A continued fact keeps its row, so every card, answer, score, question statistic and
+    disabled question stays with it. Running it twice writes nothing the second time.
     """
     with transaction.atomic():
         parsed = list(article.rendered.facts)
         active = article.is_published
-        existing = {fact.fingerprint: fact for fact in article.facts.all()}
-        kept, created = [], []
-        for position, (parsed_fact, key) in enumerate(
-            zip(parsed, fingerprints(parsed), strict=True)
-        ):
-            fact = existing.pop(key, None) or KeyFact(article=article, fingerprint=key)
-            _copy_parsed(fact, parsed_fact, position, article, active)
-            (kept if fact.pk else created).append(fact)
-        KeyFact.objects.bulk_update(
-            kept,
-            [
-                "topic",
-                "position",
-                "answer",
-                "alternatives",
-                "wrong_options",
-                "hint",
-                "sentence",
-                "context",
-                "anchor",
-                "kind",
-                "script",
-                "is_active",
-                "retired_at",
-            ],
-        )
+        plan = plan_facts(article, parsed)
+        move_to_topic(article)
+        changes = _retire_or_delete(plan.retiring)
+        used = set(article.facts.values_list("fingerprint", flat=True))
+        changed, created, facts, open_answers = [], [], [], {}
+        kept = reworded = 0
+        for position, (parsed_fact, fact) in enumerate(plan.continued):
+            if fact is None:
+                fact = KeyFact(article=article, fingerprint=_free_fingerprint(parsed_fact, used))
+                _copy_parsed(fact, parsed_fact, position, article, active)
+                created.append(fact)
+            else:
+                before = _stored_values(fact)
+                was_asked = (fact.answer, fact.sentence)
+                _copy_parsed(fact, parsed_fact, position, article, active)
+                if _stored_values(fact) != before:
+                    changed.append(fact)
+                if was_asked == (fact.answer, fact.sentence):
+                    kept += 1
+                else:
+                    reworded += 1
+                if fact.answer != was_asked[0]:
+                    open_answers[fact.pk] = (was_asked[0], fact.answer)
+            facts.append(fact)
+        KeyFact.objects.bulk_update(changed, STORED_FIELDS)
         KeyFact.objects.bulk_create(created)
-        _retire_or_delete(list(existing.values()))
+        _correct_open_options(open_answers)
         _remember_terms(parsed)
-        _regenerate_questions(article, kept + created)
+        _regenerate_questions(article, facts)
+        return FactChanges(kept, reworded, len(created), *changes)
+
+
+# What a save writes into a KeyFact (its identity, the row itself, stays).
+STORED_FIELDS = [
+    "topic",
+    "position",
+    "answer",
+    "alternatives",
+    "wrong_options",
+    "hint",
+    "sentence",
+    "context",
+    "anchor",
+    "kind",
+    "script",
+    "is_active",
+    "retired_at",
+]
+
+
+def _stored_values(fact: KeyFact) -> list:
+    return [getattr(fact, "topic_id" if name == "topic" else name) for name in STORED_FIELDS]
+
+
+def _free_fingerprint(fact: Fact, used: set[str]) -> str:
+    """A new fact's fingerprint: its first version's, unless a fact of the article holds it."""
+    occurrence = 1
+    while (key := fingerprint(fact.answer, fact.sentence, occurrence)) in used:
+        occurrence += 1
+    used.add(key)
+    return key
 
 
 def _copy_parsed(fact: KeyFact, parsed: Fact, position: int, article: Article, active: bool):
@@ -95,19 +227,54 @@ def _copy_parsed(fact: KeyFact, parsed: Fact, position: int, article: Article, a
     fact.kind = classified.kind.value
     fact.script = classified.script.value
     fact.is_active = active
-    fact.retired_at = None if active else (fact.retired_at or timezone.now())
+    # Retired means "no longer in the text"; a draft's facts are inactive, not retired.
+    fact.retired_at = None
 
 
-def _retire_or_delete(removed: list[KeyFact]) -> None:
-    """A fact someone has answered is retired, never deleted: its history stays."""
+def _retire_or_delete(removed: list[KeyFact]) -> tuple[int, int]:
+    """A fact someone has answered is retired, never deleted: its history stays.
+
+    Returns (facts retired or deleted, learners who had answered them).
+    """
     if not removed:
-        return
+        return 0, 0
     ids = [fact.pk for fact in removed]
     answered = set(
         KeyFact.objects.filter(pk__in=ids, quiz_items__isnull=False).values_list("pk", flat=True)
     ) | set(KeyFact.objects.filter(pk__in=ids, cards__isnull=False).values_list("pk", flat=True))
+    learners = (
+        QuizItem.objects.filter(fact__in=answered, answered_at__isnull=False)
+        .values("quiz__user")
+        .distinct()
+        .count()
+        if answered
+        else 0
+    )
     KeyFact.objects.filter(pk__in=answered).update(is_active=False, retired_at=timezone.now())
     KeyFact.objects.filter(pk__in=set(ids) - answered).delete()
+    return len(ids), learners
+
+
+def _correct_open_options(answers: dict[int, tuple[str, str]]) -> None:
+    """An answer's corrected spelling replaces the old one among an open quiz's options.
+
+    A multiple-choice item fixes its options when the quiz starts and is graded against the
+    fact's answer: left alone, the old spelling would be marked wrong.
+    """
+    if not answers:
+        return
+    items = list(
+        QuizItem.objects.filter(fact_id__in=list(answers), answered_at__isnull=True).only(
+            "pk", "fact_id", "options"
+        )
+    )
+    corrected = []
+    for item in items:
+        old, new = answers[item.fact_id]
+        if old in item.options:
+            item.options = [new if option == old else option for option in item.options]
+            corrected.append(item)
+    QuizItem.objects.bulk_update(corrected, ["options"])
 
 
 def _remember_terms(parsed: list[Fact]) -> None:
@@ -116,9 +283,11 @@ def _remember_terms(parsed: list[Fact]) -> None:
         for fact in parsed
         for text in (fact.answer, *fact.alternatives, *fact.wrong_options)
     }
-    terms.discard("")
+    terms = {term[:500] for term in terms if term}
+    # Read first, so that saving an unchanged article writes nothing.
+    known = set(KnownTerm.objects.filter(text__in=terms).values_list("text", flat=True))
     KnownTerm.objects.bulk_create(
-        [KnownTerm(text=term[:500]) for term in terms], ignore_conflicts=True
+        [KnownTerm(text=term) for term in sorted(terms - known)], ignore_conflicts=True
     )
 
 
@@ -126,6 +295,10 @@ def _regenerate_questions(article: Article, facts: list[KeyFact]) -> None:
     questions = {
         (question.fact_id, question.type): question
         for question in Question.objects.filter(fact__in=facts)
+    }
+    before = {
+        question.pk: (question.is_generated, list(question.wrong_options))
+        for question in questions.values()
     }
     same_article = [fact.answer for fact in facts]
     topic_pool = list(
@@ -167,8 +340,12 @@ def _regenerate_questions(article: Article, facts: list[KeyFact]) -> None:
             mcq.is_generated = wrong is not None
             mcq.wrong_options = list(wrong or mcq.wrong_options)
         for question in (fill_in, mcq):
-            if question is not None:
-                (to_update if question.pk else to_create).append(question)
+            if question is None:
+                continue
+            if not question.pk:
+                to_create.append(question)
+            elif before[question.pk] != (question.is_generated, question.wrong_options):
+                to_update.append(question)
     Question.objects.bulk_create(to_create)
     Question.objects.bulk_update(to_update, ["is_generated", "wrong_options"])
 

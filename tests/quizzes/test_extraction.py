@@ -55,10 +55,10 @@ def test_editing_keeps_the_identity_of_unchanged_facts():
     article.save()
     after = facts_by_answer(article)
     assert after["Google"].pk == ids["Google"] and after["AdamW"].pk == ids["AdamW"]
-    # Its sentence changed: a different fact now; the old one had no answers, so it is gone.
-    assert after["GELU"].pk != ids["GELU"]
-    assert not KeyFact.objects.filter(pk=ids["GELU"]).exists()
-    assert "BPE" in after
+    # Its sentence was extended: the same fact, reworded.
+    assert after["GELU"].pk == ids["GELU"]
+    assert after["GELU"].sentence.startswith("Transformer 的激活函数常用")
+    assert "BPE" in after and after["BPE"].pk not in ids.values()
 
 
 def test_a_removed_fact_that_was_answered_is_retired_not_deleted():
