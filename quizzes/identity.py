@@ -32,9 +32,7 @@ SPELLING_FIX_MIN_LETTERS = 6
 
 _SPACES_AND_BACKTICKS = re.compile(r"[\s`\u200b-\u200d\ufeff]+")
 # A hyphen inside a word ("Adam-W", "t-SNE"), not a minus between symbols ("a-b", "1-p").
-_JOINING_HYPHEN = re.compile(
-    r"(?<=[^\W\d_]{2})[-‐‑](?=[^\W\d_])|(?<=[^\W\d_])[-‐‑](?=[^\W\d_]{2})"
-)
+_JOINING_HYPHEN = re.compile(r"(?<=[^\W\d_]{2})[-‐‑](?=[^\W\d_])|(?<=[^\W\d_])[-‐‑](?=[^\W\d_]{2})")
 # A Latin word or a number (with the marks inside them: "don't", "3.14", "t-sne"); or one other
 # letter (a Chinese character), the blank where the answer stands, or an operator.
 _TOKEN = re.compile(rf"[a-z0-9](?:[a-z0-9_'.\-]*[a-z0-9])?|[^\W\d_a-z]|[{BLANK}+*/=<>^%]")
@@ -148,7 +146,8 @@ def match_facts(old: Sequence[FactVersion], new: Sequence[FactVersion]) -> list[
     """For each new fact, the index of the old fact it continues, or None for a new fact.
 
     One-to-one: no old fact continues into two new ones, and no two new facts share an old
-    one. Deterministic: ties fall to the closer position, then to the earlier fact.
+    one. Deterministic: ties fall to the same rank among facts with that answer, then to the
+    closer position, then to the earlier fact.
     """
     continued: list[int | None] = [None] * len(new)
     for retired in (False, True):
@@ -160,13 +159,27 @@ def match_facts(old: Sequence[FactVersion], new: Sequence[FactVersion]) -> list[
 
 
 def _pairs(old, new, olds: list[int], news: list[int]) -> list[tuple[int, int]]:
-    """Greedy by best candidate: every acceptable pair ranked, each fact taken once."""
+    """Greedy by best candidate: every acceptable pair ranked, each fact taken once.
+
+    Between equally good candidates, the k-th fact with an answer goes with the k-th fact with
+    that answer (so inserting a copy above two identical facts moves neither's history), then
+    the closer position wins.
+    """
+    old_rank, new_rank = _answer_ranks(old, olds), _answer_ranks(new, news)
     candidates = []
     for new_index, old_index, relation in _answer_candidates(old, new, olds, news):
         similarity = sentence_similarity(old[old_index].sentence, new[new_index].sentence)
         if similarity >= _threshold(relation):
-            distance = abs(old[old_index].position - new[new_index].position)
-            candidates.append((-similarity, relation, distance, new_index, old_index))
+            candidates.append(
+                (
+                    -similarity,
+                    relation,
+                    abs(old_rank[old_index] - new_rank[new_index]),
+                    abs(old[old_index].position - new[new_index].position),
+                    new_index,
+                    old_index,
+                )
+            )
     candidates.sort()
     taken_old, taken_new, pairs = set(), set(), []
     for *_, new_index, old_index in candidates:
@@ -175,6 +188,17 @@ def _pairs(old, new, olds: list[int], news: list[int]) -> list[tuple[int, int]]:
             taken_old.add(old_index)
             pairs.append((new_index, old_index))
     return pairs
+
+
+def _answer_ranks(facts, indexes: list[int]) -> dict[int, int]:
+    """How many facts with the same answer come before each one (0 for the first)."""
+    seen: dict[str, int] = {}
+    ranks = {}
+    for index in sorted(indexes, key=lambda i: (facts[i].position, i)):
+        key = answer_key(facts[index].answer)
+        ranks[index] = seen.get(key, 0)
+        seen[key] = ranks[index] + 1
+    return ranks
 
 
 def _answer_candidates(old, new, olds: list[int], news: list[int]):

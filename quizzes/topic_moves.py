@@ -48,9 +48,7 @@ def _move_scores(article) -> None:
     # Locked: an answer recorded meanwhile adds to these rows with F() once the move commits.
     scores = {
         (score.user_id, score.topic_id): score
-        for score in TopicScore.objects.select_for_update().filter(
-            user_id__in=users, topic_id__in=topics
-        )
+        for score in TopicScore.objects.select_for_update().filter(user_id__in=users, topic_id__in=topics)
     }
     for (user, topic), (count, correct) in moves.items():
         source, target = scores.get((user, topic)), scores[(user, article.topic_id)]
