@@ -4,6 +4,7 @@ import enum
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import frontmatter
 import yaml
@@ -11,6 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from articles.models import Article, Topic
+
+if TYPE_CHECKING:
+    from quizzes.extraction import FactChanges
 
 REQUIRED_KEYS = ("title", "slug", "topic", "status")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?^---[ \t]*\r?\n", re.S | re.M)
@@ -28,6 +32,8 @@ class ImportResult:
     path: str
     outcome: Outcome
     detail: str = ""
+    # What saving did to the article's key facts (quizzes.extraction.FactChanges), when saved.
+    facts: "FactChanges | None" = None
 
 
 class ArticleFileError(ValueError):
@@ -110,7 +116,7 @@ def import_article_text(text: str, path: str = "<text>") -> ImportResult:
             except ValidationError as error:
                 raise ArticleFileError("; ".join(_shift_lines(error, offset))) from error
             article.save()
-            return ImportResult(path, outcome)
+            return ImportResult(path, outcome, facts=getattr(article, "fact_changes", None))
     except (ArticleFileError, ValidationError, ValueError) as error:
         detail = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         return ImportResult(path, Outcome.FAILED, detail)

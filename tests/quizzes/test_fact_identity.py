@@ -1,6 +1,9 @@
 """Facts keep their identity through edits made in the admin: learners' history stays with them."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -344,3 +347,42 @@ def test_a_draft_keeps_its_facts_inactive_but_not_retired(learned):
     learned.body = NOTE.replace("由 {{Ioffe}}", "由谷歌的 {{Ioffe}}")
     learned.save()
     assert (learned.fact_changes.kept, learned.fact_changes.reworded) == (len(ANSWERS) - 2, 2)  # Ioffe, 2015
+
+
+# --- importing -------------------------------------------------------------------------------
+
+
+def test_an_import_keeps_identity_and_reports_what_it_did_per_file(tmp_path, learned):
+    from articles.library_files import article_to_text
+
+    ids = {answer: fact(learned, answer).pk for answer in ANSWERS}
+    histories = {pk: history_of(pk) for pk in ids.values()}
+    edited = NOTE.replace("由 {{Ioffe}}", "由谷歌的 {{Ioffe}}").replace("{{L1 ~L2 ~L0 ~Linf}}", "{{L2}}")
+    (tmp_path / "bn.md").write_text(article_to_text(learned).replace(NOTE, edited), encoding="utf-8")
+    (tmp_path / "new.md").write_text(
+        "---\ntitle: 新\nslug: new\ntopic: 深度学习\ntopic_slug: dl\nstatus: published\n---\n"
+        "分词常用{{BPE}}。\n",
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    call_command("import_articles", str(tmp_path), stdout=out)
+    lines = out.getvalue().splitlines()
+    assert any(
+        "bn.md" in line
+        and "updated" in line
+        and "4 facts kept, 2 reworded (history kept), 1 new, 1 retired (answered by 2 learners)" in line
+        for line in lines
+    ), lines
+    assert any(
+        "new.md" in line and "0 facts kept, 0 reworded (history kept), 1 new, 0 retired" in line
+        for line in lines
+    )
+    for answer in ("Ioffe", "2015", "GELU", "p"):
+        assert fact(learned, answer).pk == ids[answer]
+    for pk, history in histories.items():
+        assert history_of(pk) == history
+    assert KeyFact.objects.get(pk=ids["L1"]).retired_at is not None
+
+    out = io.StringIO()
+    call_command("import_articles", str(tmp_path), stdout=out)  # again: nothing to do
+    assert "0 created, 0 updated, 2 unchanged" in out.getvalue()

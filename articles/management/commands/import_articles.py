@@ -19,6 +19,8 @@ class Command(BaseCommand):
         counts = Counter(result.outcome for result in results)
         for result in results:
             line = f"{result.outcome.value:9}  {result.path}"
+            if result.facts is not None:
+                line += f"  ({result.facts.describe()})"
             if result.outcome is Outcome.FAILED:
                 self.stderr.write(self.style.ERROR(f"{line}\n           {result.detail}"))
             elif options["verbosity"] >= 1:
