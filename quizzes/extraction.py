@@ -154,7 +154,11 @@ def sync_article_facts(article: Article) -> FactChanges:
         move_to_topic(article)
         changes = _retire_or_delete(plan.retiring)
         used = set(article.facts.values_list("fingerprint", flat=True))
-        changed, created, facts, open_answers = [], [], [], {}
+        old_pool = _answer_pool(
+            [fact for _, fact in plan.continued if fact and fact.retired_at is None] + plan.retiring
+        )
+        changed: dict[tuple[str, ...], list[KeyFact]] = {}
+        created, facts, open_answers, refresh = [], [], {}, []
         kept = reworded = 0
         for position, (parsed_fact, fact) in enumerate(plan.continued):
             if fact is None:
@@ -165,8 +169,15 @@ def sync_article_facts(article: Article) -> FactChanges:
                 before = _stored_values(fact)
                 was_asked = (fact.answer, fact.sentence)
                 _copy_parsed(fact, parsed_fact, position, article, active)
-                if _stored_values(fact) != before:
-                    changed.append(fact)
+                fields = tuple(
+                    name
+                    for name, old, new in zip(STORED_FIELDS, before, _stored_values(fact), strict=True)
+                    if old != new
+                )
+                if fields:
+                    changed.setdefault(fields, []).append(fact)
+                if OPTION_INPUTS.intersection(fields):
+                    refresh.append(fact)
                 if was_asked == (fact.answer, fact.sentence):
                     kept += 1
                 else:
@@ -174,11 +185,16 @@ def sync_article_facts(article: Article) -> FactChanges:
                 if fact.answer != was_asked[0]:
                     open_answers[fact.pk] = (was_asked[0], fact.answer)
             facts.append(fact)
-        KeyFact.objects.bulk_update(changed, STORED_FIELDS)
+        # Grouped by the fields that changed: a moved paragraph rewrites positions, not sentences.
+        for fields, group in sorted(changed.items()):
+            KeyFact.objects.bulk_update(group, fields)
         KeyFact.objects.bulk_create(created)
         _correct_open_options(open_answers)
         _remember_terms(parsed)
-        _regenerate_questions(article, facts)
+        # A fact's wrong options depend on it and on the answers of its kind around it.
+        changed_kinds = {(kind, script) for kind, script, _ in old_pool ^ _answer_pool(facts)}
+        refresh += [fact for fact in facts if (fact.kind, fact.script) in changed_kinds]
+        _regenerate_questions(article, facts, {id(fact) for fact in created + refresh})
         return FactChanges(kept, reworded, len(created), *changes)
 
 
@@ -198,6 +214,14 @@ STORED_FIELDS = [
     "is_active",
     "retired_at",
 ]
+
+
+# What a fact's own wrong options are chosen from (with the article's and topic's answers).
+OPTION_INPUTS = {"topic", "answer", "alternatives", "wrong_options", "kind", "script", "is_active"}
+
+
+def _answer_pool(facts: list[KeyFact]) -> set[tuple[str, str, str]]:
+    return {(fact.kind, fact.script, fact.answer) for fact in facts}
 
 
 def _stored_values(fact: KeyFact) -> list:
@@ -291,7 +315,12 @@ def _remember_terms(parsed: list[Fact]) -> None:
     )
 
 
-def _regenerate_questions(article: Article, facts: list[KeyFact]) -> None:
+def _regenerate_questions(article: Article, facts: list[KeyFact], refresh: set[int]) -> None:
+    """Generate the questions of the facts in `refresh` (by id()), and of any fact lacking one.
+
+    A fact whose options' inputs are unchanged keeps its questions as they are: the topic's
+    other notes may have changed meanwhile, but its options are still good ones.
+    """
     questions = {
         (question.fact_id, question.type): question
         for question in Question.objects.filter(fact__in=facts)
@@ -300,8 +329,10 @@ def _regenerate_questions(article: Article, facts: list[KeyFact]) -> None:
         question.pk: (question.is_generated, list(question.wrong_options))
         for question in questions.values()
     }
-    same_article = [fact.answer for fact in facts]
-    topic_pool = list(
+    # Only an answer of the fact's own kind can be its wrong option (distractors' rule): pools
+    # sorted out by kind once, not scanned whole for each of a long note's facts.
+    same_article = _by_kind(fact.answer for fact in facts)
+    topic_pool = _by_kind(
         KeyFact.objects.active()
         .filter(topic_id=article.topic_id)
         .exclude(article=article)
@@ -323,6 +354,10 @@ def _regenerate_questions(article: Article, facts: list[KeyFact]) -> None:
 
     to_create, to_update = [], []
     for fact in facts:
+        mcq = questions.get((fact.pk, Question.Type.MULTIPLE_CHOICE))
+        complete = (fact.pk, Question.Type.FILL_IN) in questions and mcq and mcq.is_generated
+        if id(fact) not in refresh and complete:
+            continue
         fill_in = questions.get((fact.pk, Question.Type.FILL_IN)) or Question(
             fact=fact, type=Question.Type.FILL_IN
         )
@@ -350,13 +385,23 @@ def _regenerate_questions(article: Article, facts: list[KeyFact]) -> None:
     Question.objects.bulk_update(to_update, ["is_generated", "wrong_options"])
 
 
+def _by_kind(answers) -> dict[tuple[str, str], list[str]]:
+    """Distinct answers by (kind, script), each list in one order whatever the facts' order."""
+    pools: dict[tuple[str, str], list[str]] = {}
+    for answer in sorted(set(answers)):
+        classified = classify(answer)
+        pools.setdefault((classified.kind.value, classified.script.value), []).append(answer)
+    return pools
+
+
 def _wrong_options(fact: KeyFact, same_article, topic_pool, library):
+    key = (fact.kind, fact.script)
     return choose_wrong_options(
         fact.answer,
         fact.alternatives,
         fact.wrong_options,
-        same_article=[answer for answer in same_article if answer != fact.answer],
-        same_topic=topic_pool,
+        same_article=[answer for answer in same_article.get(key, ()) if answer != fact.answer],
+        same_topic=topic_pool.get(key, ()),
         library=library or [],
         seed=int(fact.fingerprint[:8], 16),
     )

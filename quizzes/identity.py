@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA, LCSseq, Levenshtein
 
@@ -58,6 +59,7 @@ class FactVersion:
     retired: bool = False  # an old fact no longer in the text (never set on new ones)
 
 
+@lru_cache(maxsize=8192)
 def answer_key(answer: str) -> str:
     """The answer without its formatting: equal keys are one answer."""
     text = _SPACES_AND_BACKTICKS.sub("", unicodedata.normalize("NFKC", answer))
@@ -112,13 +114,14 @@ def answer_relation(old: FactVersion, new: FactVersion) -> Relation | None:
     return None
 
 
-def sentence_tokens(sentence: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def sentence_tokens(sentence: str) -> tuple[str, ...]:
     """Words to compare: a Latin word or a number whole, any other letter alone, no punctuation.
 
     A Chinese sentence has no spaces; each character is about one word's weight there, and a
     typo fixed inside an English word changes one word, not the whole sentence.
     """
-    return _TOKEN.findall(unicodedata.normalize("NFKC", sentence).casefold())
+    return tuple(_TOKEN.findall(unicodedata.normalize("NFKC", sentence).casefold()))
 
 
 def sentence_similarity(old: str, new: str) -> float:

@@ -59,6 +59,7 @@ def test_bench_prints_and_saves_every_figure(tmp_path):
         assert page["queries"][0] > 0, name
     assert figures["submit an answer (fill-in)"]["checks"][1]["label"] == "<= 12 queries"
     assert figures["save an article with 100 facts"]["p50_ms"] > 0
+    assert figures["save an edited article with 300 facts"]["p50_ms"] > 0
     assert figures["import 4 articles"]["amount"] > 0
     assert "PASS" in table or "MISS" in table
 
