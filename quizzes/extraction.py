@@ -61,7 +61,7 @@ class FactChanges:
     retired_learners: int = 0  # learners who had answered any of the retired facts
 
     def describe(self) -> str:
-        """"12 facts kept, 2 reworded (history kept), 1 new, 1 retired (answered by 14 learners)"."""
+        """E.g. 12 facts kept, 2 reworded (history kept), 1 new, 1 retired (answered by 14 learners)."""
         retired = (
             ngettext(
                 "%(count)d retired (answered by %(learners)d learner)",
@@ -72,8 +72,7 @@ class FactChanges:
             else ngettext("%(count)d retired", "%(count)d retired", self.retired)
         )
         return gettext("%(kept)s, %(reworded)s, %(new)s, %(retired)s") % {
-            "kept": ngettext("%(count)d fact kept", "%(count)d facts kept", self.kept)
-            % {"count": self.kept},
+            "kept": ngettext("%(count)d fact kept", "%(count)d facts kept", self.kept) % {"count": self.kept},
             "reworded": ngettext(
                 "%(count)d reworded (history kept)", "%(count)d reworded (history kept)", self.reworded
             )
@@ -123,21 +122,23 @@ def plan_facts(article: Article, parsed: list[Fact]) -> FactPlan:
             for fact, index in zip(parsed, matches, strict=True)
         ],
         retiring=[
-            fact
-            for index, fact in enumerate(stored)
-            if index not in taken and fact.retired_at is None
+            fact for index, fact in enumerate(stored) if index not in taken and fact.retired_at is None
         ],
     )
 
 
 def answered_retiring(plan: FactPlan) -> list[RetiringFact]:
     """The facts the plan retires that learners have answered, each with their number."""
-    learners = dict(
-        QuizItem.objects.filter(fact__in=plan.retiring, answered_at__isnull=False)
-        .values_list("fact_id")
-        .annotate(learners=Count("quiz__user", distinct=True))
-        .order_by()
-    ) if plan.retiring else {}
+    learners = (
+        dict(
+            QuizItem.objects.filter(fact__in=plan.retiring, answered_at__isnull=False)
+            .values_list("fact_id")
+            .annotate(learners=Count("quiz__user", distinct=True))
+            .order_by()
+        )
+        if plan.retiring
+        else {}
+    )
     return [RetiringFact(fact, learners[fact.pk]) for fact in plan.retiring if fact.pk in learners]
 
 
@@ -159,31 +160,22 @@ def sync_article_facts(article: Article) -> FactChanges:
         )
         changed: dict[tuple[str, ...], list[KeyFact]] = {}
         created, facts, open_answers, refresh = [], [], {}, []
-        kept = reworded = 0
+        reworded = 0
         for position, (parsed_fact, fact) in enumerate(plan.continued):
             if fact is None:
                 fact = KeyFact(article=article, fingerprint=_free_fingerprint(parsed_fact, used))
                 _copy_parsed(fact, parsed_fact, position, article, active)
                 created.append(fact)
             else:
-                before = _stored_values(fact)
-                was_asked = (fact.answer, fact.sentence)
-                _copy_parsed(fact, parsed_fact, position, article, active)
-                fields = tuple(
-                    name
-                    for name, old, new in zip(STORED_FIELDS, before, _stored_values(fact), strict=True)
-                    if old != new
-                )
+                old_answer = fact.answer
+                fields = _continue(fact, parsed_fact, position, article, active)
                 if fields:
                     changed.setdefault(fields, []).append(fact)
                 if OPTION_INPUTS.intersection(fields):
                     refresh.append(fact)
-                if was_asked == (fact.answer, fact.sentence):
-                    kept += 1
-                else:
-                    reworded += 1
-                if fact.answer != was_asked[0]:
-                    open_answers[fact.pk] = (was_asked[0], fact.answer)
+                if "answer" in fields:
+                    open_answers[fact.pk] = (old_answer, fact.answer)
+                reworded += bool({"answer", "sentence"}.intersection(fields))
             facts.append(fact)
         # Grouped by the fields that changed: a moved paragraph rewrites positions, not sentences.
         for fields, group in sorted(changed.items()):
@@ -195,6 +187,7 @@ def sync_article_facts(article: Article) -> FactChanges:
         changed_kinds = {(kind, script) for kind, script, _ in old_pool ^ _answer_pool(facts)}
         refresh += [fact for fact in facts if (fact.kind, fact.script) in changed_kinds]
         _regenerate_questions(article, facts, {id(fact) for fact in created + refresh})
+        kept = len(facts) - len(created) - reworded
         return FactChanges(kept, reworded, len(created), *changes)
 
 
@@ -226,6 +219,14 @@ def _answer_pool(facts: list[KeyFact]) -> set[tuple[str, str, str]]:
 
 def _stored_values(fact: KeyFact) -> list:
     return [getattr(fact, "topic_id" if name == "topic" else name) for name in STORED_FIELDS]
+
+
+def _continue(fact: KeyFact, parsed: Fact, position: int, article: Article, active: bool):
+    """Bring a continued fact to its new version; the names of the fields that changed."""
+    before = _stored_values(fact)
+    _copy_parsed(fact, parsed, position, article, active)
+    after = _stored_values(fact)
+    return tuple(name for name, old, new in zip(STORED_FIELDS, before, after, strict=True) if old != new)
 
 
 def _free_fingerprint(fact: Fact, used: set[str]) -> str:
@@ -303,9 +304,7 @@ def _correct_open_options(answers: dict[int, tuple[str, str]]) -> None:
 
 def _remember_terms(parsed: list[Fact]) -> None:
     terms = {
-        normalise(text)
-        for fact in parsed
-        for text in (fact.answer, *fact.alternatives, *fact.wrong_options)
+        normalise(text) for fact in parsed for text in (fact.answer, *fact.alternatives, *fact.wrong_options)
     }
     terms = {term[:500] for term in terms if term}
     # Read first, so that saving an unchanged article writes nothing.
@@ -322,12 +321,10 @@ def _regenerate_questions(article: Article, facts: list[KeyFact], refresh: set[i
     other notes may have changed meanwhile, but its options are still good ones.
     """
     questions = {
-        (question.fact_id, question.type): question
-        for question in Question.objects.filter(fact__in=facts)
+        (question.fact_id, question.type): question for question in Question.objects.filter(fact__in=facts)
     }
     before = {
-        question.pk: (question.is_generated, list(question.wrong_options))
-        for question in questions.values()
+        question.pk: (question.is_generated, list(question.wrong_options)) for question in questions.values()
     }
     # Only an answer of the fact's own kind can be its wrong option (distractors' rule): pools
     # sorted out by kind once, not scanned whole for each of a long note's facts.
