@@ -17,9 +17,11 @@ class KeyFact(models.Model):
     """One `{{...}}` span of an article; its identity survives edits that keep it."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="facts")
-    # Denormalised from the article so that topic-wide selection needs no join.
+    # Denormalised from the article so that topic-wide selection needs no join (a moved article
+    # moves its facts, see quizzes.topic_moves).
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="facts")
-    # Hash of answer + sentence (+ occurrence): what "the same fact" means across edits.
+    # The fact's key within its article: a hash of its first version's answer and sentence, kept
+    # through every edit that continues the fact (quizzes.identity decides which do).
     fingerprint = models.CharField(max_length=40)
     position = models.PositiveIntegerField(default=0)
     answer = models.CharField(max_length=500)
