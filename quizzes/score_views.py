@@ -84,7 +84,7 @@ def topic_rows(user, now) -> list[TopicRow]:
         rows[score.topic_id].trend = charts.sparkline(score.recent_scores or [])
 
     # Counted and summed in the database, whatever the number of cards. A card counts towards
-    # its fact's topic: the card's own topic column is not updated when a note moves.
+    # its fact's topic (a note's move updates both, see quizzes.topic_moves).
     per_topic = (
         Card.objects.filter(user=user, fact__is_active=True)
         .values_list("fact__topic")
