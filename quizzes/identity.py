@@ -15,6 +15,7 @@ retired earlier (a restored paragraph brings its facts' history back).
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
@@ -125,20 +126,25 @@ def sentence_tokens(sentence: str) -> tuple[str, ...]:
 
 
 def sentence_similarity(old: str, new: str) -> float:
-    """0..1: the mean of the overall likeness and of how much of the shorter one is kept.
+    """0..1: how much of the two sentences' words they share, in order and in any order.
 
-    The second half forgives a sentence shortened or extended around the fact; the first keeps
-    a short sentence from passing for any long one that happens to contain its words.
+    Each count is scored as the mean of the overall likeness and of how much of the shorter
+    sentence is kept: the second forgives a sentence shortened or extended around the fact, the
+    first keeps a short sentence from passing for any long one that contains its words. Words
+    in any order forgive clauses swapped ("ViT 由谷歌在 2020 年提出" / "2020 年，谷歌提出了 ViT").
     """
     a, b = sentence_tokens(old), sentence_tokens(new)
     if a == b:
         return 1.0
     if not a or not b:
         return 0.0
-    common = LCSseq.similarity(a, b)
-    likeness = 2 * common / (len(a) + len(b))
-    kept = common / min(len(a), len(b))
-    return (likeness + kept) / 2
+
+    def score(common: int) -> float:
+        return (2 * common / (len(a) + len(b)) + common / min(len(a), len(b))) / 2
+
+    in_order = LCSseq.similarity(a, b)
+    any_order = (Counter(a) & Counter(b)).total()
+    return (score(in_order) + score(any_order)) / 2
 
 
 def _threshold(relation: Relation) -> float:

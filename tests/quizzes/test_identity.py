@@ -57,6 +57,9 @@ def test_an_unchanged_note_continues_every_fact_in_place():
         ),
         # reworded
         ("激活函数常用{{GELU}}。", "常用的激活函数是{{GELU}}。"),
+        # clauses swapped
+        ("ViT是{{Google}}在2020年提出的。", "2020年，{{Google}}提出了ViT。"),
+        ("Adam 加上解耦的权重衰减就是 {{AdamW}}。", "{{AdamW}} 就是 Adam 加上解耦的权重衰减。"),
         # punctuation, width and spacing
         ("激活函数常用{{GELU}}。", "激活函数　常用 {{GELU}}！"),
         # alternatives, wrong options and hint changed (an accepted appeal adds "|Adam W")
