@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "quizzes.middleware.LearnerMiddleware",
     # Last, as django-axes asks, so it sees the outcome of every login attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -80,7 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "quizzes.context_processors.due_count",
+                "quizzes.context_processors.today",
             ],
         },
     },

@@ -4,7 +4,7 @@ import random
 import secrets
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, JSONField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from quizzes import scheduling
 from quizzes.grading import Grade, Verdict, grade, normalise
+from quizzes.habits import DEFAULT_DAILY_GOAL, Today
 from quizzes.models import (
     Card,
     KeyFact,
@@ -22,6 +23,7 @@ from quizzes.models import (
     Quiz,
     QuizItem,
     TopicScore,
+    count_of,
 )
 from quizzes.selection import Candidate, select, shuffled_options, tier
 
@@ -41,23 +43,26 @@ def _usable_questions(**fact_filter):
     return Question.objects.filter(is_generated=True, is_disabled=False, fact__is_active=True, **fact_filter)
 
 
+# What selection needs to know of a card, in Candidate's order after the fact id.
+CARD_MEMORY = ("fact_id", "due", "state", "misses", "last_review", "fill_in_next")
+
+
 def _candidates(questions, cards) -> list[Candidate]:
     by_fact: dict[int, dict[str, int]] = {}
     for question_id, fact_id, question_type in questions:
         by_fact.setdefault(fact_id, {})[question_type] = question_id
     memory = {card[0]: card[1:] for card in cards}
-    candidates = []
-    for fact_id, question_ids in by_fact.items():
-        due, state, misses, last_review = memory.get(fact_id, (None, None, 0, None))
-        candidates.append(Candidate(fact_id, question_ids, due, state, misses, last_review))
-    return candidates
+    return [
+        Candidate(fact_id, question_ids, *memory.get(fact_id, (None, None, 0, None, False)))
+        for fact_id, question_ids in by_fact.items()
+    ]
 
 
-def _create_quiz(user, topic, mode, picks, rng) -> Quiz | None:
+def _create_quiz(user, topic, mode, picks, rng, retry_of=None) -> Quiz | None:
     if not picks:
         return None
     questions = Question.objects.select_related("fact").in_bulk([pick.question_id for pick in picks])
-    quiz = Quiz.objects.create(user=user, topic=topic, mode=mode, item_count=len(picks))
+    quiz = Quiz.objects.create(user=user, topic=topic, mode=mode, item_count=len(picks), retry_of=retry_of)
     items = []
     for position, pick in enumerate(picks, start=1):
         question = questions[pick.question_id]
@@ -77,22 +82,35 @@ def _create_quiz(user, topic, mode, picks, rng) -> Quiz | None:
     return quiz
 
 
+def _create_open_quiz(user, topic, mode, picks, rng) -> Quiz | None:
+    """The new quiz, or the open one another request created a moment ago (one open per kind)."""
+    try:
+        with transaction.atomic():
+            return _create_quiz(user, topic, mode, picks, rng)
+    except IntegrityError:
+        return Quiz.objects.open().get(user=user, topic=topic, mode=mode)
+
+
+def open_quiz(user, topic) -> Quiz | None:
+    """The learner's unfinished quiz on `topic`, or their unfinished review when topic is None."""
+    mode = Quiz.Mode.TOPIC if topic else Quiz.Mode.REVIEW
+    return Quiz.objects.open().filter(user=user, topic=topic, mode=mode).first()
+
+
 def start_topic_quiz(user, topic, size, now) -> Quiz | None:
     """A new quiz of `size` questions on `topic`, fixed now; None when nothing can be asked.
 
     Only a shortlist is loaded with its questions: the learner's best-ranked cards and a random
     sample of unseen facts, each a few times `size` (some facts may have no usable question).
     A topic of thousands of facts thus costs a list of ids, not thousands of rows.
+    Suspended and buried facts are neither ranked nor unseen: they are left out.
     """
     rng = random.Random(secrets.randbits(64))
-    cards = list(
-        Card.objects.filter(user=user, topic=topic, fact__is_active=True).values_list(
-            "fact_id", "due", "state", "misses", "last_review"
-        )
-    )
+    all_cards = Card.objects.filter(user=user, topic=topic, fact__is_active=True)
+    cards = list(all_cards.in_play(now).values_list(*CARD_MEMORY))
     shortlist = size * SHORTLIST_FACTOR
     ranked = sorted((Candidate(card[0], {"": 0}, *card[1:]) for card in cards), key=lambda c: tier(c, now))
-    seen = {card[0] for card in cards}
+    seen = set(all_cards.values_list("fact_id", flat=True))
     unseen = [
         fact_id
         for fact_id in KeyFact.objects.active().filter(topic=topic).values_list("id", flat=True)
@@ -104,21 +122,47 @@ def start_topic_quiz(user, topic, size, now) -> Quiz | None:
     with transaction.atomic():
         # The score row exists before the first answer, which then only has to update it.
         TopicScore.objects.get_or_create(user=user, topic=topic)
-        return _create_quiz(user, topic, Quiz.Mode.TOPIC, picks, rng)
+    return _create_open_quiz(user, topic, Quiz.Mode.TOPIC, picks, rng)
 
 
 def start_review(user, now) -> Quiz | None:
-    """A review session of the facts due now, most overdue first, across topics."""
-    due = list(
-        Card.objects.due_for(user, now)
-        .order_by("due")
-        .values_list("fact_id", "due", "state", "misses", "last_review")[:REVIEW_SIZE]
-    )
+    """A review session of the facts due now, most overdue first, across topics; the open one
+    if the learner has one (starting again resumes)."""
+    if (resumed := open_quiz(user, None)) is not None:
+        return resumed
+    due = list(Card.objects.due_for(user, now).order_by("due").values_list(*CARD_MEMORY)[:REVIEW_SIZE])
     questions = _usable_questions(fact_id__in=[card[0] for card in due]).values_list("id", "fact_id", "type")
     rng = random.Random(secrets.randbits(64))
     picks = select(_candidates(questions, due), REVIEW_SIZE, now, rng)
-    with transaction.atomic():
-        return _create_quiz(user, None, Quiz.Mode.REVIEW, picks, rng)
+    return _create_open_quiz(user, None, Quiz.Mode.REVIEW, picks, rng)
+
+
+def start_retry(user, quiz: Quiz, now) -> Quiz | None:
+    """A new quiz of exactly the questions `quiz` got wrong (suspended facts aside), once: asking
+    again returns the retry already made. None when nothing was missed."""
+    if (made := Quiz.objects.filter(retry_of=quiz).first()) is not None:
+        return made
+    missed = list(quiz.items.filter(verdict=QuizItem.Verdict.WRONG).values_list("fact_id", flat=True))
+    cards = list(Card.objects.filter(user=user, fact_id__in=missed).in_play(now).values_list(*CARD_MEMORY))
+    fact_ids = [card[0] for card in cards]
+    questions = _usable_questions(fact_id__in=fact_ids).values_list("id", "fact_id", "type")
+    rng = random.Random(secrets.randbits(64))
+    picks = select(_candidates(questions, cards), len(cards), now, rng)
+    try:
+        with transaction.atomic():
+            return _create_quiz(user, quiz.topic, Quiz.Mode.RETRY, picks, rng, retry_of=quiz)
+    except IntegrityError:
+        return Quiz.objects.get(retry_of=quiz)
+
+
+def abandon(user, quiz_id: int, now) -> Quiz:
+    """End an open quiz without finishing it: its answers stay and count; it is offered no more."""
+    quiz = Quiz.objects.filter(pk=quiz_id, user=user).first()
+    if quiz is None:
+        raise Http404
+    Quiz.objects.open().filter(pk=quiz.pk).update(abandoned_at=now)
+    quiz.refresh_from_db()
+    return quiz
 
 
 @dataclass(frozen=True)
@@ -160,13 +204,17 @@ def _verdict_for(item: QuizItem, submission: Submission) -> tuple[str, str]:
     return grade_fill_in(item, typed).verdict.value, typed
 
 
-def record_answer(user, quiz_id: int, position: int, submission: Submission, now) -> QuizItem:
+def record_answer(user, quiz_id: int, position: int, submission: Submission, now, day_start=None) -> QuizItem:
     """Grade and record one answer, exactly once, with every total that depends on it.
 
     A second submission of the same item (double click, reload, another tab) changes
     nothing and gets the first one's item back, so both show the same feedback.
+    The item comes back with `today`: reviews due and answers since `day_start` (the learner's
+    midnight), counted in the same query that reads the item, then brought up to date.
     """
-    retention = LearnerProfile.objects.filter(user=OuterRef("quiz__user")).values("desired_retention")[:1]
+    profile = LearnerProfile.objects.filter(user=OuterRef("quiz__user"))
+    retention = profile.values("desired_retention")[:1]
+    learner = OuterRef("quiz__user")
     # Read with the item, so finishing a quiz writes its topic score in one UPDATE. (Two quizzes
     # of one topic finished by one learner at the same instant could drop one trend point;
     # every count is still exact, being F() arithmetic.)
@@ -183,6 +231,9 @@ def record_answer(user, quiz_id: int, position: int, submission: Submission, now
             .annotate(
                 retention=Subquery(retention),
                 recent_scores=Subquery(recent_scores, output_field=JSONField()),
+                daily_goal=Subquery(profile.values("daily_goal")[:1]),
+                due_before=count_of(Card.objects.due_for(learner, now)),
+                done_before=count_of(QuizItem.objects.answered_by(learner, day_start or now)),
             )
             .filter(quiz_id=quiz_id, quiz__user=user, position=position)
             .first()
@@ -191,13 +242,18 @@ def record_answer(user, quiz_id: int, position: int, submission: Submission, now
             if Quiz.objects.filter(pk=quiz_id, user=user).exists():
                 raise AnswerRejected(_("This quiz has no question %(position)d.") % {"position": position})
             raise Http404
+        goal = item.daily_goal or DEFAULT_DAILY_GOAL
         if item.is_answered:
+            item.today = Today(item.due_before, item.done_before, goal)
             return item
+        if item.quiz.is_abandoned:
+            raise AnswerRejected(_("You ended this quiz; start a new one from its topic."))
         verdict, response = _verdict_for(item, submission)
         item.verdict, item.response, item.answered_at = verdict, response, now
         item.save(update_fields=["verdict", "response", "answered_at"])
         _count(item, now)
-        _schedule(item, now)
+        due_change = _schedule(item, now)
+        item.today = Today(item.due_before + due_change, item.done_before + 1, goal)
         return item
 
 
@@ -245,11 +301,15 @@ def _finished_quiz_totals(quiz: Quiz, recent_scores: list | None) -> dict:
     }
 
 
-def _schedule(item: QuizItem, now) -> None:
+def _schedule(item: QuizItem, now) -> int:
+    """Update the fact's card; returns how the learner's count of due reviews changed (-1, 0, 1)."""
     card = Card.objects.select_for_update().filter(
         user_id=item.quiz.user_id, fact_id=item.fact_id
     ).first() or scheduling.new_card(item.quiz.user_id, item.fact, now)
+    was_due = card.pk is not None and scheduling.counts_as_due(card, now)
     log = scheduling.review(card, item.verdict, now, item.retention or scheduling.DEFAULT_RETENTION)
     card.save()
     log.card = card
     log.save()
+    item.card = card  # the feedback offers "suspend" and "not today" for it
+    return int(scheduling.counts_as_due(card, now)) - int(was_due)

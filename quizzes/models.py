@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, Func, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Topic
@@ -97,12 +99,19 @@ class Question(models.Model):
         return self.times_correct / self.times_asked if self.times_asked else None
 
 
+class QuizQuerySet(models.QuerySet):
+    def open(self):
+        """Quizzes still being taken: neither finished nor abandoned."""
+        return self.filter(finished_at__isnull=True, abandoned_at__isnull=True)
+
+
 class Quiz(models.Model):
-    """A fixed list of questions for one learner: a topic quiz or a review session."""
+    """A fixed list of questions for one learner: a topic quiz, a review, or a retry of misses."""
 
     class Mode(models.TextChoices):
         TOPIC = "topic", _("topic quiz")
         REVIEW = "review", _("review")
+        RETRY = "retry", _("retry of missed questions")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quizzes"
@@ -116,10 +125,31 @@ class Quiz(models.Model):
     correct_count = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Ended by the learner before the last answer: its answers count, it is no longer offered.
+    abandoned_at = models.DateTimeField(null=True, blank=True)
+    # The finished quiz whose missed questions this one asks again.
+    retry_of = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="retry"
+    )
+
+    objects = QuizQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "topic", "finished_at"])]
+        constraints = [
+            # Starting again resumes: two tabs or a double click never open a second quiz.
+            models.UniqueConstraint(
+                fields=["user", "topic"],
+                condition=models.Q(mode="topic", finished_at__isnull=True, abandoned_at__isnull=True),
+                name="one_open_quiz_per_topic",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(mode="review", finished_at__isnull=True, abandoned_at__isnull=True),
+                name="one_open_review",
+            ),
+        ]
         verbose_name = _("quiz")
         verbose_name_plural = _("quizzes")
 
@@ -132,12 +162,24 @@ class Quiz(models.Model):
         return self.finished_at is not None
 
     @property
+    def is_abandoned(self):
+        return self.abandoned_at is not None
+
+    @property
+    def is_open(self):
+        return not self.is_finished and not self.is_abandoned
+
+    @property
     def score(self):
         """Share of questions answered correctly (typos count), once finished."""
         return self.correct_count / self.item_count if self.item_count else 0.0
 
 
 class QuizItemQuerySet(models.QuerySet):
+    def answered_by(self, user, since):
+        """The learner's answers from `since` on (every answer is one answered item)."""
+        return self.filter(quiz__user=user, answered_at__gte=since)
+
     def for_display(self):
         """Items with what a question, its feedback or a summary row shows, in order.
 
@@ -225,10 +267,20 @@ class TopicScore(models.Model):
         return self.correct / self.answered if self.answered else None
 
 
+def count_of(queryset) -> Subquery:
+    """A COUNT(*) of `queryset` as a subquery, for rows that use OuterRef()."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Subquery(counted, output_field=models.IntegerField())
+
+
 class CardQuerySet(models.QuerySet):
+    def in_play(self, now):
+        """Cards the learner still studies: not suspended, not buried until later."""
+        return self.filter(suspended=False).exclude(buried_until__gt=now)
+
     def due_for(self, user, now):
         """Cards of active facts whose review is due: the review queue."""
-        return self.filter(user=user, due__lte=now, fact__is_active=True)
+        return self.in_play(now).filter(user=user, due__lte=now, fact__is_active=True)
 
 
 class Card(models.Model):
@@ -253,6 +305,12 @@ class Card(models.Model):
     reviews = models.PositiveIntegerField(default=0)
     # Times answered wrong: "most often missed" without counting the whole history.
     misses = models.PositiveIntegerField(default=0)
+    # Recognised or recalled last time: the next question is fill-in (recall), else multiple choice.
+    fill_in_next = models.BooleanField(default=False)
+    # "I know this": never asked again until the learner takes it back.
+    suspended = models.BooleanField(default=False)
+    # "Not today": left out until this moment (the learner's next midnight).
+    buried_until = models.DateTimeField(null=True, blank=True)
 
     objects = CardQuerySet.as_manager()
 
@@ -267,6 +325,10 @@ class Card(models.Model):
     def __str__(self):
         return f"{self.user} · {self.fact}"
 
+    @property
+    def is_buried(self):
+        return self.buried_until is not None and self.buried_until > timezone.now()
+
 
 class ReviewLog(models.Model):
     """Every rating given to a card, kept so FSRS parameters can be optimised later."""
@@ -280,10 +342,25 @@ class ReviewLog(models.Model):
         return f"{self.card} · {self.rating} · {self.reviewed_at:%Y-%m-%d %H:%M}"
 
 
+def default_timezone() -> str:
+    return settings.TIME_ZONE
+
+
 class LearnerProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learner_profile"
     )
+    daily_goal = models.PositiveSmallIntegerField(
+        _("daily goal"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        help_text=_("Answers per day; a day that reaches it keeps your streak going."),
+    )
+    # Where the learner's days begin and end: streaks, "today" and burying count in it.
+    timezone = models.CharField(_("time zone"), max_length=64, default=default_timezone)
+    email_reminders = models.BooleanField(_("daily e-mail reminder"), default=False)
+    # The learner's local day of the last reminder sent: at most one a day.
+    last_reminded_on = models.DateField(null=True, blank=True)
     desired_retention = models.FloatField(
         _("desired retention"),
         default=0.9,

@@ -9,7 +9,9 @@ from django.utils.safestring import mark_safe
 from articles.rendering import render_answer, render_sentence
 from quizzes.answering import grade_fill_in
 from quizzes.grading import Segment, display_form
-from quizzes.models import QuizItem
+from quizzes.models import Card, QuizItem
+
+CARD_ACTION_FIELDS = ("fact_id", "due", "suspended", "buried_until")
 
 
 def _blank(hint: str) -> str:
@@ -63,9 +65,14 @@ class FeedbackView:
     typed_segments: tuple[Segment, ...] = ()
     expected_segments: tuple[Segment, ...] = ()
     chosen_html: str = ""
+    card: Card | None = None  # the learner's card of the fact: "suspend" and "not today" act on it
 
 
-def feedback_for(item: QuizItem) -> FeedbackView:
+def card_of(user, fact_id: int) -> Card | None:
+    return Card.objects.filter(user=user, fact_id=fact_id).only(*CARD_ACTION_FIELDS).first()
+
+
+def feedback_for(item: QuizItem, card: Card | None = None) -> FeedbackView:
     typed, expected, chosen = (), (), ""
     if item.options:
         chosen = render_answer(item.response)
@@ -81,6 +88,7 @@ def feedback_for(item: QuizItem) -> FeedbackView:
         typed_segments=typed,
         expected_segments=expected,
         chosen_html=chosen,
+        card=card,
     )
 
 
@@ -90,10 +98,23 @@ class SummaryRow:
     sentence_html: str
     answer_text: str
     paragraph_url: str
+    card: Card | None = None  # its due date is the fact's next review
 
 
-def summary_rows(items: list[QuizItem]) -> list[SummaryRow]:
+def summary_rows(items: list[QuizItem], user) -> list[SummaryRow]:
+    """The answered items (an ended quiz may have others), each with the learner's card."""
+    answered = [item for item in items if item.is_answered]
+    cards = Card.objects.filter(user=user, fact_id__in=[item.fact_id for item in answered]).only(
+        *CARD_ACTION_FIELDS
+    )
+    by_fact = {card.fact_id: card for card in cards}
     return [
-        SummaryRow(item, _filled(item), display_form(item.fact.answer), _paragraph_url(item))
-        for item in items
+        SummaryRow(
+            item,
+            _filled(item),
+            display_form(item.fact.answer),
+            _paragraph_url(item),
+            by_fact.get(item.fact_id),
+        )
+        for item in answered
     ]

@@ -9,6 +9,7 @@ from django.db.models import Case, DateTimeField, F, FloatField, Func, Q, Sum, V
 from django.db.models.functions import Power
 
 from quizzes.models import Card, KeyFact, ReviewLog
+from quizzes.selection import fill_in_next_after
 
 # What an answer tells FSRS: wrong -> Again, right with a typo -> Hard, right -> Good.
 RATING_FOR_VERDICT = {
@@ -58,7 +59,14 @@ def review(card: Card, verdict: str, now: datetime, retention: float) -> ReviewL
     card.reviews += 1
     if rating == fsrs.Rating.Again:
         card.misses += 1
+    card.fill_in_next = fill_in_next_after(rating != fsrs.Rating.Again)
     return ReviewLog(card=card, rating=rating.value, reviewed_at=now)
+
+
+def counts_as_due(card: Card, now: datetime) -> bool:
+    """Card.objects.due_for's rule for one card in memory."""
+    buried = card.buried_until is not None and card.buried_until > now
+    return card.due <= now and not card.suspended and not buried
 
 
 def _forgetting_curve() -> tuple[float, float]:

@@ -1,14 +1,15 @@
 """Which facts a quiz asks, and how: pure functions over plain data."""
 
+import math
 import random
 from dataclasses import dataclass
 from datetime import datetime
 
 FILL_IN = "fill_in"
 MULTIPLE_CHOICE = "mcq"
-REVIEW_STATE = (
-    2  # FSRS's Review: the learner knows the fact; ask them to recall it, not recognise it
-)
+# At least this share of a quiz is typed, new facts included, so recall is practised from the
+# first session on rather than only once facts are known.
+FILL_IN_SHARE = 1 / 3
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Candidate:
     state: int | None = None
     misses: int = 0
     last_review: datetime | None = None
+    fill_in_next: bool = False  # the last answer was right: ask for recall next
 
 
 @dataclass(frozen=True)
@@ -42,11 +44,33 @@ def tier(candidate: Candidate, now: datetime) -> tuple:
 
 
 def question_type_for(candidate: Candidate) -> str:
-    """Recognition while learning, recall once FSRS says the fact is known."""
-    preferred = FILL_IN if candidate.state == REVIEW_STATE else MULTIPLE_CHOICE
+    """Recognition until the learner gets the fact right, then recall; a miss steps back."""
+    preferred = FILL_IN if candidate.fill_in_next else MULTIPLE_CHOICE
     if preferred in candidate.question_ids:
         return preferred
     return FILL_IN if preferred == MULTIPLE_CHOICE else MULTIPLE_CHOICE
+
+
+def fill_in_next_after(correct: bool) -> bool:
+    """Right (as either type) moves a fact on to, or keeps it at, fill-in; wrong goes to MCQ."""
+    return correct
+
+
+def mixed_types(chosen: list[Candidate], rng: random.Random) -> list[str]:
+    """Each chosen fact's question type, with unseen facts typed until FILL_IN_SHARE is met.
+
+    Facts the learner missed stay multiple choice: only never-seen facts are moved up.
+    """
+    types = [question_type_for(candidate) for candidate in chosen]
+    wanted = math.ceil(len(chosen) * FILL_IN_SHARE) - types.count(FILL_IN)
+    movable = [
+        index
+        for index, candidate in enumerate(chosen)
+        if candidate.due is None and types[index] != FILL_IN and FILL_IN in candidate.question_ids
+    ]
+    for index in rng.sample(movable, max(0, min(wanted, len(movable)))):
+        types[index] = FILL_IN
+    return types
 
 
 def select(candidates: list[Candidate], size: int, now: datetime, rng: random.Random) -> list[Pick]:
@@ -59,11 +83,10 @@ def select(candidates: list[Candidate], size: int, now: datetime, rng: random.Ra
     rng.shuffle(usable)
     chosen = sorted(usable, key=lambda candidate: tier(candidate, now))[:size]
     rng.shuffle(chosen)
-    picks = []
-    for candidate in chosen:
-        question_type = question_type_for(candidate)
-        picks.append(Pick(candidate.fact_id, candidate.question_ids[question_type], question_type))
-    return picks
+    return [
+        Pick(candidate.fact_id, candidate.question_ids[question_type], question_type)
+        for candidate, question_type in zip(chosen, mixed_types(chosen, rng), strict=True)
+    ]
 
 
 def shuffled_options(answer: str, wrong_options: list[str], rng: random.Random) -> list[str]:

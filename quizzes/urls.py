@@ -1,7 +1,7 @@
 from django.urls import path
 
 import notesite.converters  # noqa: F401  (registers the id and uslug converters)
-from quizzes import account_views, score_views, views
+from quizzes import account_views, card_views, score_views, views
 
 app_name = "quizzes"
 urlpatterns = [
@@ -11,5 +11,10 @@ urlpatterns = [
     path("topics/<uslug:slug>/quiz/", views.start_quiz, name="start_quiz"),
     path("quiz/<id:quiz_id>/", views.take_quiz, name="take"),
     path("quiz/<id:quiz_id>/answer/<id:position>/", views.answer, name="answer"),
+    path("quiz/<id:quiz_id>/abandon/", views.abandon_quiz, name="abandon"),
+    path("quiz/<id:quiz_id>/retry/", views.retry_quiz, name="retry"),
     path("review/", views.review, name="review"),
+    path("facts/<id:fact_id>/suspend/", card_views.suspend, name="suspend"),
+    path("facts/<id:fact_id>/unsuspend/", card_views.unsuspend, name="unsuspend"),
+    path("facts/<id:fact_id>/bury/", card_views.bury, name="bury"),
 ]

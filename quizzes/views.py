@@ -1,5 +1,7 @@
 """Taking quizzes: start, one question at a time, feedback in place (htmx) or by redirect."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
@@ -11,7 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, replace_url
 from django_htmx.middleware import HtmxDetails
 
 from articles.models import Topic
@@ -20,12 +22,19 @@ from quizzes.answering import (
     QUIZ_SIZES,
     AnswerRejected,
     Submission,
+    abandon,
+    open_quiz,
     record_answer,
+    start_retry,
     start_review,
     start_topic_quiz,
 )
+from quizzes.habits import local_day, start_of_day
 from quizzes.models import Card, Quiz, QuizItem
-from quizzes.presenting import feedback_for, question_for, summary_rows
+from quizzes.presenting import card_of, feedback_for, question_for, summary_rows
+
+# `?answered=N`: ASCII digits only, as positions are (str.isdigit() would take "²" or "٣").
+ANSWERED_PARAMETER = re.compile(r"[0-9]{1,5}")
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -49,6 +58,9 @@ def _bad_request(request: HtmxHttpRequest, message: str):
 @require_POST
 def start_quiz(request: HtmxHttpRequest, slug):
     topic = get_object_or_404(Topic, slug=slug)
+    if (resumed := open_quiz(request.user, topic)) is not None:
+        messages.info(request, _("You have an unfinished quiz on this topic: here it is again."))
+        return redirect("quizzes:take", quiz_id=resumed.pk)
     try:
         size = int(request.POST.get("size", DEFAULT_QUIZ_SIZE))
     except ValueError:
@@ -65,17 +77,21 @@ def start_quiz(request: HtmxHttpRequest, slug):
 @login_required
 @require_GET
 def take_quiz(request: HtmxHttpRequest, quiz_id):
-    """The current question, the feedback just given (no-JS flow), or the summary."""
+    """The current question, the feedback of `?answered=N` (a reload keeps it), or the summary."""
     quiz = get_object_or_404(Quiz.objects.select_related("topic"), pk=quiz_id, user=request.user)
     items = QuizItem.objects.for_display().filter(quiz=quiz)
     context = {"quiz": quiz}
-    shown = request.GET.get("answered", "")
-    answered = items.filter(position=shown, answered_at__isnull=False).first() if shown.isdigit() else None
-    if answered is not None:
-        context["feedback"] = feedback_for(answered)
+    shown = request.GET.get("answered")
+    if shown is not None:
+        if not ANSWERED_PARAMETER.fullmatch(shown):
+            return _bad_request(request, _("That is not a question number of this quiz."))
+        answered = items.filter(position=int(shown), answered_at__isnull=False).first()
+        if answered is None:  # not answered (yet): the quiz as it stands
+            return redirect("quizzes:take", quiz_id=quiz.pk)
+        context["feedback"] = feedback_for(answered, card_of(request.user, answered.fact_id))
         partial = "feedback-card"
-    elif quiz.is_finished:
-        context["rows"] = summary_rows(list(items))
+    elif not quiz.is_open:
+        context["rows"] = summary_rows(list(items), request.user)
         partial = "summary"
     else:
         context["question"] = question_for(items.filter(answered_at__isnull=True).first())
@@ -90,19 +106,49 @@ def take_quiz(request: HtmxHttpRequest, quiz_id):
 @require_POST
 def answer(request: HtmxHttpRequest, quiz_id, position):
     submission = Submission(request.POST.get("response"), request.POST.get("choice"))
+    now = timezone.now()
+    tz = timezone.get_current_timezone()
     try:
-        item = record_answer(request.user, quiz_id, position, submission, timezone.now())
+        item = record_answer(
+            request.user, quiz_id, position, submission, now, start_of_day(local_day(now, tz), tz)
+        )
     except AnswerRejected as error:
         return _bad_request(request, str(error))
+    # The URL records the feedback shown: a reload (or no JavaScript) shows it again.
+    feedback_url = reverse("quizzes:take", args=[quiz_id]) + f"?answered={position}"
     if not request.htmx:
-        # Post/redirect/get: a reload shows the feedback again instead of re-posting.
-        return redirect(reverse("quizzes:take", args=[quiz_id]) + f"?answered={position}")
+        return redirect(feedback_url)
     context = {
         "quiz": item.quiz,
         "items_total": item.quiz.item_count,
-        "feedback": feedback_for(item),
+        # A repeated submission comes back without the card the first one updated.
+        "feedback": feedback_for(item, getattr(item, "card", None) or card_of(request.user, item.fact_id)),
+        "today": item.today,
+        "nav_out_of_band": True,
     }
-    return render(request, "quizzes/take.html#feedback-card", context)
+    return replace_url(render(request, "quizzes/take.html#feedback-card", context), feedback_url)
+
+
+@login_required
+@require_POST
+def abandon_quiz(request: HtmxHttpRequest, quiz_id):
+    quiz = abandon(request.user, quiz_id, timezone.now())
+    if quiz.is_abandoned:
+        messages.info(request, _("Quiz ended. Its answers still count."))
+    return redirect(quiz.topic.get_absolute_url() if quiz.topic else reverse("quizzes:review"))
+
+
+@login_required
+@require_POST
+def retry_quiz(request: HtmxHttpRequest, quiz_id):
+    quiz = get_object_or_404(Quiz, pk=quiz_id, user=request.user)
+    if quiz.is_open:
+        return _bad_request(request, _("Finish this quiz first; then you can retry what you missed."))
+    retry = start_retry(request.user, quiz, timezone.now())
+    if retry is None:
+        messages.info(request, _("Nothing to retry: you missed no question you still study."))
+        return redirect("quizzes:take", quiz_id=quiz.pk)
+    return redirect("quizzes:take", quiz_id=retry.pk)
 
 
 @login_required
@@ -117,7 +163,7 @@ def review(request: HtmxHttpRequest):
         if request.htmx:
             return HttpResponseClientRedirect(reverse("quizzes:take", args=[quiz.pk]))
         return redirect("quizzes:take", quiz_id=quiz.pk)
-    cards = Card.objects.filter(user=request.user, fact__is_active=True)
+    cards = Card.objects.filter(user=request.user, fact__is_active=True).in_play(now)
     due = cards.filter(due__lte=now)
     context = {
         "due_total": due.count(),
@@ -125,8 +171,6 @@ def review(request: HtmxHttpRequest):
         .annotate(count=Count("id"))
         .order_by("topic__name"),
         "next_due": cards.filter(due__gt=now).order_by("due").values_list("due", flat=True).first(),
-        "open_review": Quiz.objects.filter(
-            user=request.user, mode=Quiz.Mode.REVIEW, finished_at__isnull=True
-        ).first(),
+        "open_review": open_quiz(request.user, None),
     }
     return render(request, "quizzes/review.html", context)

@@ -14,7 +14,8 @@ def topic_quiz_panel(context, topic):
     panel = {"topic": topic, "sizes": QUIZ_SIZES, "default_size": DEFAULT_QUIZ_SIZE, "user": user}
     if user.is_authenticated:
         panel["open_quiz"] = (
-            Quiz.objects.filter(user=user, topic=topic, finished_at__isnull=True)
+            Quiz.objects.open()
+            .filter(user=user, topic=topic, mode=Quiz.Mode.TOPIC)
             .only("id", "answered_count", "item_count")
             .first()
         )

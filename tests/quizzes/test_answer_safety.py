@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.rendering import render_answer
 from quizzes.grading import display_form
@@ -41,8 +42,17 @@ def quiz(learner_client, learner):
     response = learner_client.post(reverse("quizzes:start_quiz", args=[topic.slug]), {"size": 5})
     assert response.status_code == 302
     quiz = Quiz.objects.get(user=learner)
+    for item in quiz.items.filter(options=[]):
+        as_multiple_choice(item)
     assert all(len(item.options) == 4 for item in quiz.items.all())
     return quiz
+
+
+def as_multiple_choice(item):
+    """Make the item a multiple-choice question (new facts are mixed: some start typed)."""
+    mcq = Question.objects.get(fact=item.fact, type=Question.Type.MULTIPLE_CHOICE)
+    options = shuffled_options(item.fact.answer, mcq.wrong_options, random.Random(item.pk))
+    QuizItem.objects.filter(pk=item.pk).update(question=mcq, options=options)
 
 
 def items_of(quiz):
@@ -50,7 +60,7 @@ def items_of(quiz):
 
 
 def as_fill_in(item):
-    """Make the item a fill-in question (the quiz starts with multiple choice only)."""
+    """Make the item a fill-in question."""
     fill_in = Question.objects.get(fact=item.fact, type=Question.Type.FILL_IN)
     QuizItem.objects.filter(pk=item.pk).update(question=fill_in, options=[])
     item.refresh_from_db()
@@ -534,6 +544,7 @@ def test_the_view_sends_these_cards_and_its_pages_never_carry_the_answer(learner
     rng = random.Random(8)
     problems = []
     for question in sampled:
+        Quiz.objects.filter(user=learner).update(abandoned_at=timezone.now())  # one open per topic
         quiz = Quiz.objects.create(user=learner, topic_id=question.fact.topic_id, item_count=1)
         item = item_for(question, quiz, rng)
         item.save()

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from quizzes.models import Card, KeyFact, Question, Quiz, QuizItem, ReviewLog, TopicScore
 from tests.factories import QUIZ_BODY, make_article, make_topic, make_user
@@ -61,10 +62,15 @@ def test_start_quiz_fixes_questions_and_options(learner_client, learner, topic):
     items = list(quiz.items.all())
     assert sorted(item.position for item in items) == [1, 2, 3, 4, 5]
     assert len({item.fact_id for item in items}) == 5
-    # New facts are asked as multiple choice; each has four options, the answer among them.
+    # New facts are mixed from the start: a third typed, the rest multiple choice with four
+    # options, the answer among them.
+    types = [item.question.type for item in items]
+    assert types.count(Question.Type.FILL_IN) == 2
     for item in items:
-        assert item.question.type == Question.Type.MULTIPLE_CHOICE
-        assert len(item.options) == 4 and item.fact.answer in item.options
+        if item.question.type == Question.Type.MULTIPLE_CHOICE:
+            assert len(item.options) == 4 and item.fact.answer in item.options
+        else:
+            assert item.options == []
 
     # A reload shows the same question with the same options.
     def card(page):
@@ -72,7 +78,7 @@ def test_start_quiz_fixes_questions_and_options(learner_client, learner, topic):
         return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
 
     first = card(learner_client.get(response.url))
-    assert 'name="choice"' in first
+    assert 'name="choice"' in first or 'name="response"' in first
     assert first == card(learner_client.get(response.url))
 
 
@@ -179,7 +185,7 @@ def test_malformed_multiple_choice_answers_get_400_and_change_nothing(
     learner_client, topic, data, message
 ):
     start(learner_client, topic, size=5)
-    item = current_item(Quiz.objects.get())
+    item = Quiz.objects.get().items.exclude(options=[]).first()
     response = learner_client.post(answer_url(item), data)
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -244,8 +250,6 @@ def test_a_topic_without_questions_says_so(learner_client):
 
 
 def test_known_facts_are_asked_as_fill_in(learner_client, learner, topic):
-    from django.utils import timezone
-
     now = timezone.now()
     for fact in KeyFact.objects.all():
         Card.objects.create(
@@ -257,6 +261,7 @@ def test_known_facts_are_asked_as_fill_in(learner_client, learner, topic):
             stability=10,
             difficulty=5,
             last_review=now,
+            fill_in_next=True,
         )
     start(learner_client, topic, size=5)
     types = set(Quiz.objects.get().items.values_list("question__type", flat=True))
@@ -266,6 +271,7 @@ def test_known_facts_are_asked_as_fill_in(learner_client, learner, topic):
 def test_query_counts_stay_constant_as_library_and_history_grow(learner_client, learner, topic):
     def measure():
         counts = {}
+        Quiz.objects.filter(user=learner).update(abandoned_at=timezone.now())  # starting again resumes
         with CaptureQueriesContext(connection) as captured:
             start(learner_client, topic, size=5)
         counts["start a quiz"] = len(captured)
