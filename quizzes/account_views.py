@@ -9,8 +9,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from quizzes.forms import RetentionForm, SignupForm
-from quizzes.models import LearnerProfile
+from quizzes.forms import HabitForm, RetentionForm, SignupForm
+from quizzes.middleware import remember_timezone
+from quizzes.models import Card, LearnerProfile
 
 # The new user has just typed their password; no need to ask django-axes about it again.
 SIGNUP_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -48,13 +49,28 @@ def signup(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_settings(request):
-    # Until the learner first saves, the page shows the default; viewing it writes nothing.
+    # Until the learner first saves, the page shows the defaults; viewing it writes nothing.
     profile = LearnerProfile.objects.filter(user=request.user).first() or LearnerProfile(user=request.user)
-    form = RetentionForm(request.POST if request.method == "POST" else None, instance=profile)
-    if form.is_bound:
-        if form.is_valid():
-            LearnerProfile.objects.update_or_create(user=request.user, defaults=form.cleaned_data)
-            messages.success(request, _("Your desired retention is saved."))
+    posted = request.POST if request.method == "POST" else None
+    habits_posted = posted is not None and posted.get("section") == "habits"
+    form = RetentionForm(None if habits_posted else posted, instance=profile)
+    habit_form = HabitForm(posted if habits_posted else None, instance=profile)
+    bound = habit_form if habits_posted else form
+    if bound.is_bound:
+        if bound.is_valid():
+            LearnerProfile.objects.update_or_create(user=request.user, defaults=bound.cleaned_data)
+            if habits_posted:
+                remember_timezone(request, bound.cleaned_data["timezone"])
+                messages.success(request, _("Your goal, time zone and reminders are saved."))
+            else:
+                messages.success(request, _("Your desired retention is saved."))
             return redirect("quizzes:account")
         messages.error(request, _("Nothing was changed: please correct the value below."))
-    return render(request, "quizzes/account.html", {"form": form, "profile": profile})
+    suspended = (
+        Card.objects.filter(user=request.user, suspended=True)
+        .select_related("fact")
+        .only("fact_id", "suspended", "buried_until", "due", "fact__answer", "fact__sentence")
+        .order_by("fact__answer")
+    )
+    context = {"form": form, "habit_form": habit_form, "profile": profile, "suspended": suspended}
+    return render(request, "quizzes/account.html", context)

@@ -2,6 +2,7 @@
 
 import unicodedata
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 # Bar chart layout, in SVG user units. The viewBox is about a phone's width, so text keeps
 # roughly its CSS size on a 390-pixel screen; on a desktop the chart scales up a little.
@@ -171,3 +172,71 @@ def sparkline(
         for x, value in zip(xs, values, strict=True)
     ]
     return Sparkline(width=width, height=height, padding=padding, values=values, points=points)
+
+
+# The year heatmap: a column per week (Monday on top), a square per day, as Anki and GitHub draw it.
+HEAT_CELL = 11
+HEAT_STEP = 13  # cell and gap
+HEAT_LEFT = 22  # room for the weekday labels
+HEAT_TOP = 14  # room for the month labels
+YEAR_WEEKS = 53
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    day: date
+    count: int
+    level: int  # 0 nothing, 1 under half the goal, 2 under the goal, 3 the goal, 4 twice the goal
+    x: int
+    y: int
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    width: int
+    height: int
+    cell: int
+    cells: list[HeatCell]
+    months: list[tuple[int, date]]  # (x, a day of the month) where a month's first week begins
+    weekday_rows: list[tuple[int, date]]  # (y of the label's baseline, a Monday/Wednesday/Friday)
+    days_studied: int
+    total: int
+
+
+def heat_level(count: int, goal: int) -> int:
+    if count <= 0:
+        return 0
+    if count * 2 < goal:
+        return 1
+    if count < goal:
+        return 2
+    return 3 if count < 2 * goal else 4
+
+
+def heatmap(answers_per_day: dict[date, int], today: date, goal: int, weeks: int = YEAR_WEEKS) -> Heatmap:
+    """`weeks` columns ending with today's week; days after today are not drawn."""
+    first = today - timedelta(days=today.weekday(), weeks=weeks - 1)
+    cells, months = [], []
+    for week in range(weeks):
+        x = HEAT_LEFT + week * HEAT_STEP
+        for weekday in range(7):
+            day = first + timedelta(days=week * 7 + weekday)
+            if day > today:
+                break
+            if day.day == 1 or (week == 0 and weekday == 0):
+                months.append((x, day))
+            count = answers_per_day.get(day, 0)
+            cells.append(HeatCell(day, count, heat_level(count, goal), x, HEAT_TOP + weekday * HEAT_STEP))
+    # A month's label sits over the week its first day falls in; the partial first week gives way.
+    if len(months) > 1 and months[1][0] - months[0][0] < 3 * HEAT_STEP:
+        months = months[1:]
+    return Heatmap(
+        width=HEAT_LEFT + weeks * HEAT_STEP,
+        height=HEAT_TOP + 7 * HEAT_STEP,
+        cell=HEAT_CELL,
+        cells=cells,
+        months=months,
+        weekday_rows=[(HEAT_TOP + row * HEAT_STEP + HEAT_CELL - 2, first + timedelta(days=row)) for row in (0, 2, 4)],
+        days_studied=sum(1 for cell in cells if cell.count),
+        total=sum(cell.count for cell in cells),
+    )

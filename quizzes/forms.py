@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from quizzes.habits import timezone_names
 from quizzes.models import LearnerProfile
 
 MIN_RETENTION = 0.80
@@ -41,3 +42,38 @@ class RetentionForm(forms.ModelForm):
     class Meta:
         model = LearnerProfile
         fields = ("desired_retention",)
+
+
+class HabitForm(forms.ModelForm):
+    """The daily goal, the learner's time zone (where their days begin) and the reminder e-mail."""
+
+    daily_goal = forms.IntegerField(
+        label=_("Daily goal (answers per day)"),
+        min_value=1,
+        max_value=500,
+        error_messages={
+            "required": _("Enter a number of answers between 1 and 500."),
+            "invalid": _("Enter a whole number of answers, such as 20."),
+            "min_value": _("The goal is at least 1 answer a day."),
+            "max_value": _("The goal is at most 500 answers a day."),
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    timezone = forms.ChoiceField(
+        label=_("Time zone"),
+        help_text=_("Your days, streak and “not today” begin at midnight here."),
+        error_messages={"invalid_choice": _("Choose a time zone from the list.")},
+    )
+    email_reminders = forms.BooleanField(
+        label=_("E-mail me once a day when facts are due"),
+        required=False,
+        help_text=_("Sent to the e-mail address of your account; off unless you turn it on."),
+    )
+
+    class Meta:
+        model = LearnerProfile
+        fields = ("daily_goal", "timezone", "email_reminders")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].choices = [(name, name) for name in timezone_names()]

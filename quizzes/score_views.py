@@ -1,9 +1,11 @@
 """The "my scores" page: totals, mastery and trends per topic, and the facts missed most."""
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.html import format_html
@@ -13,10 +15,13 @@ from django.views.decorators.http import require_GET
 from articles.models import Topic
 from articles.rendering import render_answer, render_sentence
 from quizzes import charts
-from quizzes.models import Card, KeyFact, TopicScore
+from quizzes.context_processors import today_for
+from quizzes.habits import Today, local_day, start_of_day, streak
+from quizzes.models import Card, KeyFact, QuizItem, TopicScore
 from quizzes.scheduling import recall_probability_sum
 
 MOST_MISSED_LIMIT = 10
+RECENT_WEEKS = 22
 
 
 @dataclass
@@ -62,6 +67,11 @@ class TopicRow:
     @property
     def recall_percent(self) -> str:
         return charts.format_percent(self.mean_recall)
+
+    @property
+    def likely_recalled(self) -> int:
+        """Of the facts seen, how many the learner would most likely recall right now."""
+        return round(self.recall_total)
 
 
 def topic_rows(user, now) -> list[TopicRow]:
@@ -125,6 +135,39 @@ def most_missed(user, limit: int = MOST_MISSED_LIMIT) -> list[MissedFact]:
     return missed
 
 
+def answers_per_day(user, since_day: date, tz) -> dict[date, int]:
+    """The learner's answers per day of their time zone, from `since_day` on (one GROUP BY)."""
+    days = (
+        QuizItem.objects.answered_by(user, start_of_day(since_day, tz))
+        .annotate(day=TruncDate("answered_at", tzinfo=tz))
+        .values_list("day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return dict(days)
+
+
+@dataclass(frozen=True)
+class Habit:
+    today: Today
+    streak: int
+    year: charts.Heatmap
+    recent: charts.Heatmap  # the last months: what a phone's width shows legibly
+
+
+def habit(user, now) -> Habit:
+    tz = timezone.get_current_timezone()
+    today = today_for(user, now)
+    day = local_day(now, tz)
+    per_day = answers_per_day(user, day - timedelta(weeks=charts.YEAR_WEEKS), tz)
+    return Habit(
+        today=today,
+        streak=streak(per_day, today.goal, day),
+        year=charts.heatmap(per_day, day, today.goal),
+        recent=charts.heatmap(per_day, day, today.goal, weeks=RECENT_WEEKS),
+    )
+
+
 @login_required
 @require_GET
 def scores(request):
@@ -138,5 +181,7 @@ def scores(request):
             "rows": rows,
             "accuracy_chart": accuracy_chart,
             "most_missed": most_missed(request.user),
+            "habit": (status := habit(request.user, now)),
+            "today": status.today,  # the navigation's figures too: counted once
         },
     )
