@@ -236,7 +236,9 @@ def heatmap(answers_per_day: dict[date, int], today: date, goal: int, weeks: int
         cell=HEAT_CELL,
         cells=cells,
         months=months,
-        weekday_rows=[(HEAT_TOP + row * HEAT_STEP + HEAT_CELL - 2, first + timedelta(days=row)) for row in (0, 2, 4)],
+        weekday_rows=[
+            (HEAT_TOP + row * HEAT_STEP + HEAT_CELL - 2, first + timedelta(days=row)) for row in (0, 2, 4)
+        ],
         days_studied=sum(1 for cell in cells if cell.count),
         total=sum(cell.count for cell in cells),
     )
