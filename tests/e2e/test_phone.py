@@ -155,8 +155,12 @@ def test_a_learners_pages_fit_a_phone(phone_page, live_server, demo_library):
         if position == 1:
             shot(phone_page, "phone-quiz-question", readme=True)
         item = quiz.items.select_related("fact").get(position=position)
-        wrong = next(index for index, option in enumerate(item.options) if option != item.fact.answer)
-        phone_page.locator(f"#quiz-card .options button[data-key='{wrong + 1}']").click()
+        if item.options:
+            wrong = next(index for index, option in enumerate(item.options) if option != item.fact.answer)
+            phone_page.locator(f"#quiz-card .options button[data-key='{wrong + 1}']").click()
+        else:
+            phone_page.locator("#response").fill("不是这个")
+            phone_page.locator("#quiz-card form [type=submit]").click()
         phone_page.locator("#quiz-card.feedback").wait_for()
         assert_fits_a_phone(phone_page)
         if position == 1:
