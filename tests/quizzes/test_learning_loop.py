@@ -344,3 +344,41 @@ def test_the_reminder_command_prints_to_the_console_backend(topic, settings, cap
     out = capsys.readouterr().out
     assert "sent 1" in out and "learner@example.org" in out and "/review/" in out
     assert QuizItem.objects.count() == 0  # it only reads and mails
+
+
+def test_query_counts_of_the_new_pages_stay_constant_as_history_grows(learner_client, learner, topic):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(method, url, data=None, **headers):
+        with CaptureQueriesContext(connection) as captured:
+            response = getattr(learner_client, method)(url, data or {}, headers=headers)
+        assert response.status_code in (200, 302)
+        return len(captured)
+
+    def measure():
+        start(learner_client, topic, size=5)
+        quiz = finish(learner_client, open_quiz(learner), right=lambda item: item.position != 2)
+        take = reverse("quizzes:take", args=[quiz.pk])
+        fact = quiz.items.get(position=1).fact_id
+        counts = {
+            "feedback page": queries("get", take, {"answered": "1"}),
+            "summary": queries("get", take),
+            "account page": queries("get", reverse("quizzes:account")),
+            "suspend": queries("post", reverse("quizzes:suspend", args=[fact]), **HX),
+            "bury": queries("post", reverse("quizzes:bury", args=[fact]), **HX),
+            "unsuspend": queries("post", reverse("quizzes:unsuspend", args=[fact]), **HX),
+            "retry": queries("post", reverse("quizzes:retry", args=[quiz.pk])),
+        }
+        Quiz.objects.filter(user=learner).update(abandoned_at=timezone.now())
+        # The account page's list of suspended facts grows from one measure to the next.
+        Card.objects.filter(user=learner, fact=quiz.items.get(position=3).fact).update(suspended=True)
+        return counts
+
+    learner_client.get(reverse("quizzes:account"))  # a new session reads the time zone once
+    small = measure()
+    for number in range(4):
+        make_article(topic=topic, slug=f"more-{number}", body=QUIZ_BODY.replace("ViT", f"ViT{number}"))
+    for _ in range(4):
+        measure()
+    assert measure() == small
