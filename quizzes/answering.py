@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from quizzes import scheduling
 from quizzes.grading import Grade, Verdict, grade, normalise
+from quizzes.context_processors import today_for
 from quizzes.habits import DEFAULT_DAILY_GOAL, Today
 from quizzes.models import (
     Card,
@@ -244,7 +245,9 @@ def record_answer(user, quiz_id: int, position: int, submission: Submission, now
             raise Http404
         goal = item.daily_goal or DEFAULT_DAILY_GOAL
         if item.is_answered:
-            item.today = Today(item.due_before, item.done_before, goal)
+            # Counted afresh: a repeat that waited for the first one's lock read its counts from
+            # before that answer.
+            item.today = today_for(user, now)
             return item
         if item.quiz.is_abandoned:
             raise AnswerRejected(_("You ended this quiz; start a new one from its topic."))

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from quizzes.answering import start_topic_quiz
+from quizzes.answering import start_review, start_topic_quiz
 from quizzes.models import Card, Question, Quiz, QuizItem, ReviewLog, TopicScore
 from tests.factories import QUIZ_BODY, make_article, make_topic, make_user
 
@@ -30,7 +30,6 @@ pytestmark = [
 
 HX = {"HX-Request": "true"}
 CORRECT = (QuizItem.Verdict.CORRECT, QuizItem.Verdict.TYPO)
-
 
 
 @pytest.fixture
@@ -196,6 +195,8 @@ def test_two_quizzes_answering_the_same_facts_at_once_share_one_card_per_fact(to
         user = make_user(f"two-tabs-{number}")
         now = timezone.now()
         first = start_topic_quiz(user, topic, 5, now)
+        # One open topic quiz per topic: the other tab's quiz is a retry, which may be open too.
+        Quiz.objects.filter(pk=first.pk).update(mode=Quiz.Mode.RETRY)
         second = start_topic_quiz(user, topic, 5, now)
         for item in second.items.select_related("fact"):
             item.question = Question.objects.get(fact=item.fact, type=Question.Type.FILL_IN)
@@ -218,5 +219,52 @@ def test_two_quizzes_answering_the_same_facts_at_once_share_one_card_per_fact(to
 def learner_and_quiz(topic):
     user = make_user("racer")
     quiz = start_topic_quiz(user, topic, 5, timezone.now())
+    for item in quiz.items.filter(options=[]).select_related("fact"):  # new facts are mixed
+        mcq = Question.objects.get(fact=item.fact, type=Question.Type.MULTIPLE_CHOICE)
+        item.question, item.options = mcq, [item.fact.answer, *mcq.wrong_options]
+        item.save()
     assert quiz.item_count == 5 and all(len(item.options) == 4 for item in quiz.items.all())
     return user, quiz, topic
+
+
+def start_together(starts):
+    """Call every start function at the same moment, one thread and one connection each."""
+    barrier = threading.Barrier(len(starts))
+    results = [None] * len(starts)
+
+    def run(number, start):
+        try:
+            barrier.wait(timeout=20)
+            results[number] = start()
+        except BaseException as error:
+            results[number] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(starts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(isinstance(result, BaseException) for result in results), results
+    return results
+
+
+def test_quizzes_started_at_the_same_moment_on_one_topic_are_one_quiz(topic):
+    user = make_user("double-start")
+    now = timezone.now()
+    quizzes = start_together([lambda: start_topic_quiz(user, topic, 5, now)] * 4)
+    assert len({quiz.pk for quiz in quizzes}) == 1
+    assert (
+        Quiz.objects.filter(user=user).count() == 1 and QuizItem.objects.filter(quiz__user=user).count() == 5
+    )
+
+
+def test_reviews_started_at_the_same_moment_are_one_review(topic):
+    user = make_user("double-review")
+    for fact in topic.facts.all():
+        Card.objects.create(user=user, fact=fact, topic=topic, due=timezone.now())
+    now = timezone.now()
+    reviews = start_together([lambda: start_review(user, now)] * 4)
+    assert len({quiz.pk for quiz in reviews}) == 1
+    assert Quiz.objects.filter(user=user, mode=Quiz.Mode.REVIEW).count() == 1
