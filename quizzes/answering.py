@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quizzes import scheduling
-from quizzes.grading import Grade, Verdict, grade, normalise
 from quizzes.context_processors import today_for
+from quizzes.grading import Grade, Verdict, grade, normalise
 from quizzes.habits import DEFAULT_DAILY_GOAL, Today
 from quizzes.models import (
     Card,

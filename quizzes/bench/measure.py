@@ -23,7 +23,7 @@ from django.urls import reverse
 from articles.library_files import Outcome, import_paths
 from articles.models import Article, Topic
 from quizzes.bench import synthetic
-from quizzes.models import Question
+from quizzes.models import Question, Quiz
 
 WARM_UP = 5
 MEASURED_LEARNERS = 10
@@ -186,6 +186,10 @@ def request_figures(scale) -> list[Figure]:
 
     def start_quiz(i):
         slug = rng.choice(topics[learner(i)])
+        # Untimed: the quiz an earlier start left open becomes a retry (still open, for the
+        # question page), so this request starts a quiz rather than resuming that one.
+        Quiz.objects.open().filter(user_id=learner(i), topic__slug=slug, mode=Quiz.Mode.TOPIC).update(
+            mode=Quiz.Mode.RETRY)
         return Request(clients[learner(i)], "post", reverse("quizzes:start_quiz", args=[slug]),
                        302, {"size": 10})
 

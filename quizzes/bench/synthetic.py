@@ -207,7 +207,8 @@ COLUMNS = {
     Question: "id fact type wrong_options is_generated is_disabled times_asked times_correct",
     Quiz: "id user topic mode item_count answered_count correct_count created_at finished_at",
     QuizItem: "id quiz position question fact options response verdict answered_at",
-    Card: "id user fact topic state step stability difficulty due last_review reviews misses",
+    Card: "id user fact topic state step stability difficulty due last_review reviews misses "
+    "fill_in_next suspended",
     ReviewLog: "id card rating reviewed_at duration_ms",
     TopicScore: "id user topic answered correct quizzes_done last_score best_score recent_scores "
     "updated_at",
@@ -462,7 +463,7 @@ def _learner_history(learner, scale, topics, library, now, rng, quiz_count, ids,
                 card = cards[fact_index] = CardHistory(ids[Card], topic_id)
                 ids[Card] += 1
             answered_at = _db_time(began + timedelta(seconds=20 * position))
-            multiple_choice = card.streak < 2  # recognition while learning, recall once known
+            multiple_choice = card.streak < 1  # recognition until answered right, then recall
             verdict, response, options = _answer(library, fact_index, multiple_choice, rng)
             batch[QuizItem].append((
                 ids[QuizItem], quiz_id, position, library.question_id(fact_index, multiple_choice),
@@ -527,7 +528,7 @@ def _card_row(card: CardHistory, user_id: int, fact_id: int, rng) -> tuple:
         due = card.last_review + timedelta(days=1)
     return (card.card_id, user_id, fact_id, card.topic_id, state, step, round(stability, 4),
             round(rng.uniform(2, 8), 4), _db_time(due), _db_time(card.last_review), card.reviews,
-            card.misses)
+            card.misses, card.last_verdict != "wrong", False)
 
 
 def _count_question_statistics() -> None:
@@ -588,8 +589,11 @@ def open_items(users, count: int, question_type: str | None = None) -> list[Open
     topic_choices = {user.pk: topics_of(user) for user in users}
     plan = [(user, rng.choice(topic_choices[user.pk]))
             for user in itertools.islice(itertools.cycle(users), -(-count // QUIZ_SIZE))]
+    # Retries: a learner has one open topic quiz per topic, and these are many per topic. An
+    # answer costs the same in either; only a finished topic quiz also counts in quizzes_done.
     quizzes = Quiz.objects.bulk_create(
-        Quiz(user=user, topic_id=topic_id, item_count=QUIZ_SIZE) for user, topic_id in plan)
+        Quiz(user=user, topic_id=topic_id, item_count=QUIZ_SIZE, mode=Quiz.Mode.RETRY)
+        for user, topic_id in plan)
     pools: dict[tuple[int, str], list] = {}
     items, opened = [], []
     for quiz, (user, topic_id) in zip(quizzes, plan, strict=True):
