@@ -227,11 +227,14 @@ def heatmap(answers_per_day: dict[date, int], today: date, goal: int, weeks: int
                 months.append((x, day))
             count = answers_per_day.get(day, 0)
             cells.append(HeatCell(day, count, heat_level(count, goal), x, HEAT_TOP + weekday * HEAT_STEP))
-    # A month's label sits over the week its first day falls in; the partial first week gives way.
+    # A month's label sits over the week its first day falls in; the partial first week gives way,
+    # and a month begun in the last weeks has no room for its name yet.
     if len(months) > 1 and months[1][0] - months[0][0] < 3 * HEAT_STEP:
         months = months[1:]
+    width = HEAT_LEFT + weeks * HEAT_STEP
+    months = [(x, day) for x, day in months if x + 3 * HEAT_STEP <= width]
     return Heatmap(
-        width=HEAT_LEFT + weeks * HEAT_STEP,
+        width=width,
         height=HEAT_TOP + 7 * HEAT_STEP,
         cell=HEAT_CELL,
         cells=cells,

@@ -126,3 +126,11 @@ def test_heatmap_draws_a_square_per_day_up_to_today():
 @pytest.mark.parametrize(("count", "level"), [(0, 0), (9, 1), (10, 2), (19, 2), (20, 3), (39, 3), (40, 4)])
 def test_heat_levels_are_measured_against_the_goal(count, level):
     assert charts.heat_level(count, 20) == level
+
+
+def test_heatmap_month_labels_fit_inside_the_drawing():
+    for today in (date(2026, 12, 2), date(2026, 12, 30), date(2027, 3, 1)):
+        heat = charts.heatmap({}, today, goal=20)
+        assert heat.months and all(x + 3 * charts.HEAT_STEP <= heat.width for x, _ in heat.months)
+        starts = [(day.year, day.month) for _, day in heat.months]
+        assert len(starts) == len(set(starts))  # one label per month
