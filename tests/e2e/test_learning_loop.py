@@ -112,19 +112,45 @@ def test_back_forward_and_reload_keep_the_quiz(demo_library, open_page, live_ser
     assert page.locator("form.start-quiz").count() == 1
 
 
-def test_the_navigation_counts_follow_every_answer(demo_library, open_page, live_server):
+def answer_wrong(page, item):
+    if item.options:
+        wrong = next(index for index, option in enumerate(item.options) if option != item.fact.answer)
+        page.locator(f"#quiz-card .options button[data-key='{wrong + 1}']").click()
+    else:
+        page.locator("#response").fill("完全不对")
+        page.locator("#quiz-card form [type=submit]").click()
+    page.locator("#quiz-card.feedback").wait_for()
+
+
+def test_the_navigation_counts_follow_every_answer_and_misses_can_be_retried(
+    demo_library, open_page, live_server
+):
     page = open_page(locale="en")
     login(page, live_server, *DEMO_LEARNER)
     quiz = start_quiz(page, size="5")
     today = page.locator("#nav-status .today-goal")
     before = int(re.search(r"(\d+)/", today.inner_text()).group(1))
-    for number in range(1, 4):
+    for number in range(1, 6):
         page.evaluate("window.notNavigated = true")
-        answer_right(page, current_item(quiz))
+        item = current_item(quiz)
+        if number <= 3:
+            answer_right(page, item)
+        else:
+            answer_wrong(page, item)
         assert today.inner_text().startswith(f"Today {before + number}/")
         assert page.evaluate("window.notNavigated === true")  # out of band, no page load
         page.locator("#quiz-card a.next").click()
         page.locator("#quiz-card.feedback").wait_for(state="detached")
+    summary = page.locator("#quiz-card.summary")
+    summary.wait_for()
+    assert summary.locator(".next-review").count() == 2
+    shot(page, "quiz-summary-retry-desktop", readme=True)
+    missed = set(Quiz.objects.get(pk=quiz).items.filter(verdict="wrong").values_list("fact_id", flat=True))
+    summary.get_by_role("button", name="Retry the ones I missed").click()
+    page.wait_for_url(re.compile(r"/quiz/\d+/$"))
+    retry = Quiz.objects.get(retry_of_id=quiz)
+    assert page.url.endswith(f"/quiz/{retry.pk}/")
+    assert set(retry.items.values_list("fact_id", flat=True)) == missed
 
 
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop-1280", "phone-390"])
