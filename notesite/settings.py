@@ -199,21 +199,22 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 
-# E-mail (daily reminders): printed to the console unless an SMTP host is configured.
+# E-mail (daily reminders): SMTP (DJANGO_EMAIL_HOST, else a mail server on localhost:25, as
+# Django's own default); in development without a host, printed to the console.
 _EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
 MAILERS = {
-    "default": {
+    "default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if DEBUG and not _EMAIL_HOST
+    else {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {
-            "host": _EMAIL_HOST,
-            "port": int(os.environ.get("DJANGO_EMAIL_PORT", "587")),
+            "host": _EMAIL_HOST or "localhost",
+            "port": int(os.environ.get("DJANGO_EMAIL_PORT", "587" if _EMAIL_HOST else "25")),
             "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
             "password": os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", ""),
-            "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", True),
+            "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", bool(_EMAIL_HOST)),
         },
     }
-    if _EMAIL_HOST
-    else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "notesite <noreply@localhost>")
 # Where links in e-mails point (no request to take the host from).
