@@ -58,7 +58,9 @@ def answer_by_mouse(page, item, number):
         index = item.options.index(item.fact.answer)
         page.locator(f"#quiz-card .options button[data-key='{index + 1}']").click()
     else:
-        page.locator("#response").fill(typed_variant(item.fact.answer, number))
+        # Case counts in code: a code answer gets only the other variants.
+        variant = number if item.fact.kind != "code" or number % 3 != 1 else 2
+        page.locator("#response").fill(typed_variant(item.fact.answer, variant))
         page.locator("#quiz-card form [type=submit]").click()
 
 
