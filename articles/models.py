@@ -6,14 +6,19 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from articles.markup import MarkupError, MarkupIssue
+from articles.markup import Fact, MarkupError, MarkupIssue
 from articles.rendering import RenderedArticle, render_article
+from articles.slugs import slug_from_title, unique_slug
 
 
 class Topic(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True, allow_unicode=True, blank=True,
+        help_text=_("Leave empty to make one from the name."),
+    )
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
 
@@ -24,6 +29,11 @@ class Topic(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = free_slug(Topic, slug_from_title(self.name, 100), self.pk, 100)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:topic_detail", args=[self.slug])
@@ -50,10 +60,15 @@ class Article(models.Model):
         Topic, on_delete=models.PROTECT, related_name="articles", verbose_name=_("topic")
     )
     title = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
+    slug = models.SlugField(
+        _("slug"), max_length=200, unique=True, allow_unicode=True, blank=True,
+        help_text=_("Leave empty to make one from the title (in pinyin)."),
+    )
     body = models.TextField(_("body (Markdown)"))
     # Rendered on save so that reading a note never re-parses it.
     body_html = models.TextField(editable=False, default="")
+    # The parsed facts as the admin lists them (fact_summary), also kept from the save.
+    fact_list = models.JSONField(editable=False, default=list)
     fact_count = models.PositiveIntegerField(_("facts"), editable=False, default=0)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
@@ -70,6 +85,12 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
+    # Every save keeps a revision of what editors write; what is derived from it is not kept.
+    history = HistoricalRecords(
+        excluded_fields=["body_html", "fact_list", "fact_count"],
+        verbose_name=_("revision"),
+        verbose_name_plural=_("revisions"),
+    )
 
     class Meta:
         ordering = ["topic__order", "title"]
@@ -83,7 +104,10 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         self.body = self.normalise_body(self.body)
         self.body_html = self.rendered.html
+        self.fact_list = [fact_summary(fact) for fact in self.rendered.facts]
         self.fact_count = len(self.rendered.facts)
+        if not self.slug:
+            self.slug = free_slug(Article, slug_from_title(self.title), self.pk)
         # Facts are extracted by a post_save receiver (quizzes), inside this transaction.
         with transaction.atomic():
             super().save(*args, **kwargs)
@@ -115,6 +139,26 @@ class Article(models.Model):
     def normalise_body(text: str) -> str:
         """One form for every body, whatever the browser or file it came from."""
         return text.replace("\r\n", "\n").replace("\r", "\n").strip("\n").rstrip() + "\n"
+
+
+def free_slug(model, base: str, own_pk, max_length: int = 200) -> str:
+    """base, or base with a number, such that no other row of model has it."""
+    others = model.objects.exclude(pk=own_pk) if own_pk else model.objects.all()
+    return unique_slug(base, lambda slug: others.filter(slug=slug).exists(), max_length)
+
+
+def fact_summary(fact: Fact) -> dict:
+    """What the admin lists of a parsed fact, as JSON (Article.fact_list)."""
+    return {
+        "answer": fact.answer,
+        "alternatives": list(fact.alternatives),
+        "wrong_options": list(fact.wrong_options),
+        "hint": fact.hint,
+        "sentence": fact.sentence,
+        "line": fact.line,
+        "column": fact.column,
+        "anchor": fact.anchor,
+    }
 
 
 def markup_error(issue: MarkupIssue) -> ValidationError:

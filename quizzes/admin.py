@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from articles.admin import ArticleAdmin
@@ -187,14 +188,47 @@ class ArticleWithQuestionsAdmin(ArticleAdmin):
                 "fact": fact,
                 "stem": _stem(fact),
                 "answer": display_form(fact.answer),
-                "questions": list(fact.questions.all()),
+                "kind": fact.get_kind_display(),
+                "questions": [question_line(question, fact) for question in fact.questions.all()],
             }
             for fact in facts
         ]
         changelist = reverse("admin:quizzes_question_changelist") + f"?fact__article__id__exact={article.pk}"
         return render_to_string(
-            "admin/quizzes/generated_questions.html", {"rows": rows, "changelist": changelist}
+            "admin/quizzes/generated_questions.html",
+            {
+                "rows": rows,
+                "changelist": changelist,
+                "inactive": gettext("inactive"),
+                "no_question": gettext("no question (the article is not published)"),
+            },
         )
+
+
+def question_line(question: Question, fact: KeyFact) -> dict:
+    """One question of the change page's table, its statistics already in words: a template
+    loop over forty questions with a blocktranslate each costs more than the rest of the page."""
+    asked = question.times_asked
+    statistics = [ngettext("asked %(count)d×", "asked %(count)d×", asked) % {"count": asked}]
+    if question.share_correct is not None:
+        statistics.append(gettext("%(share)s correct") % {"share": f"{question.share_correct:.0%}"})
+    if question.discrimination is not None:
+        statistics.append(gettext("discrimination %(value).2f") % {"value": question.discrimination})
+    if question.is_disabled:
+        state = gettext("disabled")
+    elif not question.is_generated:
+        state = gettext("no longer generated")
+    else:
+        state = ""
+    options = ""
+    if question.type == Question.Type.MULTIPLE_CHOICE:
+        options = " · ".join([display_form(fact.answer), *question.wrong_options])
+    return {
+        "type": question.get_type_display(),
+        "options": options,
+        "state": state,
+        "statistics": ", ".join(statistics),
+    }
 
 
 admin.site.unregister(Article)

@@ -18,27 +18,45 @@ class KeyFactQuerySet(models.QuerySet):
 class KeyFact(models.Model):
     """One `{{...}}` span of an article; its identity survives edits that keep it."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="facts")
+    class Kind(models.TextChoices):  # the values of quizzes.kinds.Kind
+        NUMBER = "number", _("number")
+        LATIN = "latin", _("Latin term")
+        CHINESE = "chinese", _("Chinese term")
+        CODE = "code", _("code")
+        FORMULA = "formula", _("formula")
+        MIXED = "mixed", _("mixed")
+
+    class Script(models.TextChoices):  # the values of quizzes.kinds.Script
+        LATIN = "latin", _("Latin")
+        HAN = "han", _("Chinese characters")
+        MIXED = "mixed", _("mixed")
+        OTHER = "other", _("other")
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="facts", verbose_name=_("article")
+    )
     # Denormalised from the article so that topic-wide selection needs no join (a moved article
     # moves its facts, see quizzes.topic_moves).
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="facts")
+    topic = models.ForeignKey(
+        Topic, on_delete=models.CASCADE, related_name="facts", verbose_name=_("topic")
+    )
     # The fact's key within its article: a hash of its first version's answer and sentence, kept
     # through every edit that continues the fact (quizzes.identity decides which do).
-    fingerprint = models.CharField(max_length=40)
-    position = models.PositiveIntegerField(default=0)
-    answer = models.CharField(max_length=500)
-    alternatives = models.JSONField(default=list, blank=True)
-    wrong_options = models.JSONField(default=list, blank=True)
-    hint = models.CharField(max_length=200, blank=True)
-    sentence = models.TextField()
+    fingerprint = models.CharField(_("fingerprint"), max_length=40)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    answer = models.CharField(_("answer"), max_length=500)
+    alternatives = models.JSONField(_("alternatives"), default=list, blank=True)
+    wrong_options = models.JSONField(_("wrong options"), default=list, blank=True)
+    hint = models.CharField(_("hint"), max_length=200, blank=True)
+    sentence = models.TextField(_("sentence"))
     # The sentence before, when the sentence leans on it (articles.markup.Fact.context).
-    context = models.TextField(blank=True, default="")
-    anchor = models.CharField(max_length=200, blank=True)
-    kind = models.CharField(max_length=10)
-    script = models.CharField(max_length=10)
-    is_active = models.BooleanField(default=True, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    retired_at = models.DateTimeField(null=True, blank=True)
+    context = models.TextField(_("context"), blank=True, default="")
+    anchor = models.CharField(_("anchor"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    script = models.CharField(_("script"), max_length=10, choices=Script.choices)
+    is_active = models.BooleanField(_("active"), default=True, db_index=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
 
     objects = KeyFactQuerySet.as_manager()
 
@@ -60,16 +78,18 @@ class Question(models.Model):
         FILL_IN = "fill_in", _("fill-in")
         MULTIPLE_CHOICE = "mcq", _("multiple choice")
 
-    fact = models.ForeignKey(KeyFact, on_delete=models.CASCADE, related_name="questions")
-    type = models.CharField(max_length=8, choices=Type.choices)
+    fact = models.ForeignKey(
+        KeyFact, on_delete=models.CASCADE, related_name="questions", verbose_name=_("key fact")
+    )
+    type = models.CharField(_("type"), max_length=8, choices=Type.choices)
     # The three wrong options of a multiple-choice question (empty for fill-in).
-    wrong_options = models.JSONField(default=list, blank=True)
+    wrong_options = models.JSONField(_("wrong options"), default=list, blank=True)
     # Generated questions come and go with their fact; an editor's "disabled" stays.
-    is_generated = models.BooleanField(default=True)
+    is_generated = models.BooleanField(_("generated"), default=True)
     is_disabled = models.BooleanField(_("disabled"), default=False)
-    times_asked = models.PositiveIntegerField(default=0)
-    times_correct = models.PositiveIntegerField(default=0)
-    discrimination = models.FloatField(null=True, blank=True)
+    times_asked = models.PositiveIntegerField(_("times asked"), default=0)
+    times_correct = models.PositiveIntegerField(_("times correct"), default=0)
+    discrimination = models.FloatField(_("discrimination"), null=True, blank=True)
 
     class Meta:
         constraints = [
