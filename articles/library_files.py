@@ -12,11 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from articles.models import Article, Topic
+from articles.slugs import slug_from_title
 
 if TYPE_CHECKING:
     from quizzes.extraction import FactChanges
 
-REQUIRED_KEYS = ("title", "slug", "topic", "status")
+REQUIRED_KEYS = ("title", "topic", "status")  # without a slug, one is made from the title
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?^---[ \t]*\r?\n", re.S | re.M)
 
 
@@ -69,13 +70,18 @@ def _topic_for(meta: dict) -> Topic:
     if topic is None:
         topic = Topic(
             name=name,
-            slug=slug or name,
+            slug=slug or slug_from_title(name, 100),
             description=str(meta.get("topic_description") or ""),
             order=int(meta.get("topic_order") or 0),
         )
         topic.full_clean()
         topic.save()
     return topic
+
+
+def _slug_for(meta: dict) -> str:
+    """The file's slug; without one, the title's in pinyin, so importing it again updates it."""
+    return str(meta.get("slug") or "").strip() or slug_from_title(str(meta["title"]).strip())
 
 
 def _shift_lines(error: ValidationError, offset: int) -> list[str]:
@@ -95,9 +101,10 @@ def import_article_text(text: str, path: str = "<text>") -> ImportResult:
     try:
         meta, body, offset = read_article_file(text)
         with transaction.atomic():
-            article = Article.objects.filter(slug=str(meta["slug"]).strip()).first()
+            slug = _slug_for(meta)
+            article = Article.objects.filter(slug=slug).first()
             outcome = Outcome.UPDATED if article else Outcome.CREATED
-            article = article or Article(slug=str(meta["slug"]).strip())
+            article = article or Article(slug=slug)
             topic = _topic_for(meta)
             new_values = {
                 "title": str(meta["title"]).strip(),
@@ -115,6 +122,7 @@ def import_article_text(text: str, path: str = "<text>") -> ImportResult:
                 article.full_clean()
             except ValidationError as error:
                 raise ArticleFileError("; ".join(_shift_lines(error, offset))) from error
+            article._change_reason = f"import: {Path(path).name}"[:100]  # the revision's message
             article.save()
             return ImportResult(path, outcome, facts=getattr(article, "fact_changes", None))
     except (ArticleFileError, ValidationError, ValueError) as error:

@@ -1,13 +1,14 @@
 """Admin for what the library generates: facts, their questions and how the questions fare."""
 
-from django.contrib import admin
-from django.db.models import Prefetch
+from django.contrib import admin, messages
+from django.db.models import Case, F, FloatField, Prefetch, When
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from articles.admin import ArticleAdmin
+from articles.admin import ArticleAdmin, PlainActionCheckbox
 from articles.markup import BLANK
 from articles.models import Article
 from quizzes.grading import display_form
@@ -91,20 +92,42 @@ class KeyFactAdmin(admin.ModelAdmin):
         return _stem(fact)
 
 
+class FactStatusFilter(admin.SimpleListFilter):
+    """Questions of facts still in their article, or of retired ones (kept for their answers)."""
+
+    title = _("fact")
+    parameter_name = "fact_status"
+
+    def lookups(self, request, model_admin):
+        return [("active", _("active")), ("retired", _("retired"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("active", "retired"):
+            return queryset.filter(fact__is_active=self.value() == "active")
+        return queryset
+
+
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(PlainActionCheckbox, admin.ModelAdmin):
     list_display = [
         "answer",
         "type",
         "stem",
-        "wrong_options",
+        "options",
         "is_disabled",
         "times_asked",
         "correct_share",
-        "discrimination",
+        "discrimination_index",
     ]
     list_editable = ["is_disabled"]
-    list_filter = ["type", "is_disabled", "is_generated", "fact__kind", "fact__topic"]
+    list_filter = [
+        FactStatusFilter,
+        "is_disabled",
+        "type",
+        "is_generated",
+        "fact__kind",
+        "fact__topic",
+    ]
     list_select_related = ["fact"]
     search_fields = [
         "fact__answer",
@@ -112,6 +135,11 @@ class QuestionAdmin(admin.ModelAdmin):
         "fact__article__slug",
         "fact__article__title",
     ]
+    actions = ["disable", "enable"]
+
+    class Media:
+        css = {"all": ["css/admin-questions.css"]}
+
     fields = [
         "fact",
         "type",
@@ -151,10 +179,54 @@ class QuestionAdmin(admin.ModelAdmin):
     def stem(self, question):
         return _stem(question.fact)
 
-    @admin.display(description=_("share correct"))
+    def get_queryset(self, request):
+        # The share correct as a column the list can sort by (never asked: no share, last).
+        share = Case(
+            When(times_asked__gt=0, then=F("times_correct") * 1.0 / F("times_asked")),
+            output_field=FloatField(),
+        )
+        return super().get_queryset(request).annotate(correct_share_value=share)
+
+    @admin.display(description=_("options"))
+    def options(self, question):
+        if question.type != Question.Type.MULTIPLE_CHOICE:
+            return "-"
+        answer = format_html('<li class="correct-option">{}</li>', display_form(question.fact.answer))
+        wrong = format_html_join("", "<li>{}</li>", ((option,) for option in question.wrong_options))
+        return format_html('<ul class="option-list">{}{}</ul>', answer, wrong)
+
+    @admin.display(
+        description=_("share correct"),
+        ordering=F("correct_share_value").asc(nulls_last=True),
+    )
     def correct_share(self, question):
         share = question.share_correct
         return "-" if share is None else f"{share:.0%}"
+
+    @admin.display(
+        description=_("discrimination"), ordering=F("discrimination").asc(nulls_last=True)
+    )
+    def discrimination_index(self, question):
+        value = question.discrimination
+        return "-" if value is None else f"{value:.2f}"
+
+    @admin.action(description=_("Disable the selected questions"))
+    def disable(self, request, queryset):
+        self._set_disabled(request, queryset, True)
+
+    @admin.action(description=_("Enable the selected questions"))
+    def enable(self, request, queryset):
+        self._set_disabled(request, queryset, False)
+
+    def _set_disabled(self, request, queryset, disabled: bool):
+        # An editor's switch only: regenerating questions keeps it (quizzes.extraction).
+        count = queryset.update(is_disabled=disabled)
+        message = (
+            ngettext("%(count)d question disabled.", "%(count)d questions disabled.", count)
+            if disabled
+            else ngettext("%(count)d question enabled.", "%(count)d questions enabled.", count)
+        )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
 
 class ArticleWithQuestionsAdmin(ArticleAdmin):

@@ -86,7 +86,7 @@ def test_a_bad_file_is_reported_with_its_error_and_the_others_still_import(tmp_p
     ("text", "message"),
     [
         ("no front matter at all", "front matter lacks"),
-        ("---\ntitle: x\n---\nbody", "front matter lacks slug, topic, status"),
+        ("---\ntitle: x\n---\nbody", "front matter lacks topic, status"),
         ("---\ntitle: [unclosed\n---\nbody", "not valid YAML"),
         (GOOD.replace("status: published", "status: live"), "status"),
         (GOOD.replace("slug: adam-vs-adamw", "slug: not a slug!"), "slug"),
