@@ -37,8 +37,7 @@ def recent_revisions(article: Article) -> tuple[list[RevisionRow], int]:
         if len(rows) == LISTED:
             break
         rows.append(RevisionRow(record, changed_fields(before, record)))
-    total = len(records) if len(records) <= LISTED else article.history.count()
-    return rows, total
+    return rows, article.history.count()
 
 
 def changed_fields(before, after) -> list[str]:

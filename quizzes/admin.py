@@ -245,10 +245,15 @@ class ArticleWithQuestionsAdmin(ArticleAdmin):
             return "-"
         facts = (
             KeyFact.objects.filter(article=article)
+            .only("article_id", "answer", "sentence", "kind", "is_active", "position")
             .order_by("-is_active", "position")
             .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("type")))
         )
         facts = list(facts)
+        # Labels looked up once: get_FOO_display() per row rebuilds the choices each time.
+        kinds = {value: str(label) for value, label in KeyFact.Kind.choices}
+        types = {value: str(label) for value, label in Question.Type.choices}
+        fact_url = reverse("admin:quizzes_keyfact_change", args=[0]).replace("/0/", "/{}/")
         # Fresh discrimination for this article's questions: one query over their answers.
         asked = [q.pk for fact in facts for q in fact.questions.all() if q.times_asked >= MIN_ANSWERS]
         fresh = discrimination_by_question(asked)
@@ -258,10 +263,14 @@ class ArticleWithQuestionsAdmin(ArticleAdmin):
         rows = [
             {
                 "fact": fact,
+                "url": fact_url.format(fact.pk),
                 "stem": _stem(fact),
                 "answer": display_form(fact.answer),
-                "kind": fact.get_kind_display(),
-                "questions": [question_line(question, fact) for question in fact.questions.all()],
+                "kind": kinds.get(fact.kind, fact.kind),
+                "questions": [
+                    question_line(question, fact, types[question.type])
+                    for question in fact.questions.all()
+                ],
             }
             for fact in facts
         ]
@@ -277,7 +286,7 @@ class ArticleWithQuestionsAdmin(ArticleAdmin):
         )
 
 
-def question_line(question: Question, fact: KeyFact) -> dict:
+def question_line(question: Question, fact: KeyFact, type_label: str) -> dict:
     """One question of the change page's table, its statistics already in words: a template
     loop over forty questions with a blocktranslate each costs more than the rest of the page."""
     asked = question.times_asked
@@ -296,7 +305,7 @@ def question_line(question: Question, fact: KeyFact) -> dict:
     if question.type == Question.Type.MULTIPLE_CHOICE:
         options = " · ".join([display_form(fact.answer), *question.wrong_options])
     return {
-        "type": question.get_type_display(),
+        "type": type_label,
         "options": options,
         "state": state,
         "statistics": ", ".join(statistics),

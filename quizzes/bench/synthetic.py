@@ -28,7 +28,7 @@ from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Va
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from articles.models import Article, Topic
+from articles.models import Article, Topic, fact_summary
 from articles.rendering import RenderedArticle, render_article
 from quizzes.extraction import fingerprints
 from quizzes.grading import display_form, normalise
@@ -201,7 +201,8 @@ def synthetic_article(article_number: int, fact_count: int) -> SyntheticArticle:
 
 # The columns each bulk-written table gets, in the order its row tuples give them.
 COLUMNS = {
-    Article: "id topic title slug body body_html fact_count status author created_at updated_at",
+    Article: "id topic title slug body body_html fact_list fact_count status author created_at "
+    "updated_at",
     KeyFact: "id article topic fingerprint position answer alternatives wrong_options hint sentence "
     "context anchor kind script is_active created_at",
     Question: "id fact type wrong_options is_generated is_disabled times_asked times_correct",
@@ -371,8 +372,9 @@ def _create_library(scale, topics, editor, now, rows) -> Library:
         changed = _db_time(now - timedelta(days=number % 365, minutes=number))
         article_rows.append((
             article_id, topic.pk, f"{topic.name} · 笔记 {number + 1:05d}",
-            f"{PREFIX}{topic.order:02d}-{number + 1:05d}", article.body, article.html, fact_count,
-            Article.Status.PUBLISHED, editor.pk, changed, changed,
+            f"{PREFIX}{topic.order:02d}-{number + 1:05d}", article.body, article.html,
+            json.dumps([fact_summary(fact) for fact in article.facts], ensure_ascii=False),
+            fact_count, Article.Status.PUBLISHED, editor.pk, changed, changed,
         ))
         keys = fingerprints(article.facts)
         for position, (fact, key) in enumerate(zip(article.facts, keys, strict=True)):
