@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from articles.models import Article
 
@@ -42,7 +43,7 @@ def recent_revisions(article: Article) -> tuple[list[RevisionRow], int]:
 
 def changed_fields(before, after) -> list[str]:
     if before is None:
-        return [str(_("created"))]
+        return [str(pgettext_lazy("revision", "created"))]
     return [
         str(FIELD_LABELS[name]) for name in RESTORED_FIELDS if getattr(before, name) != getattr(after, name)
     ]
