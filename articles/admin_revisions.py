@@ -55,7 +55,7 @@ def body_diff(before: str, after: str) -> SafeString:
     HtmlDiff escapes the text it shows and writes no inline style; its table still goes through
     the sanitiser, so that nothing but the table's own markup can reach the page.
     """
-    table = difflib.HtmlDiff(wrapcolumn=60).make_table(
+    table = difflib.HtmlDiff().make_table(
         before.splitlines(),
         after.splitlines(),
         str(_("before")),
