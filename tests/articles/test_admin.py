@@ -58,11 +58,10 @@ def test_changelist_shows_topic_status_facts_and_filters(staff_client):
     assert "column-fact_count" in html and "column-topic" in html and "column-status" in html
 
 
-def test_slug_is_prefilled_from_the_title(staff_client):
+def test_slug_may_be_left_empty_to_be_made_from_the_title(staff_client):
     page = staff_client.get(reverse("admin:articles_article_add")).content.decode()
-    assert (
-        "prepopulated_fields" in page or "data-prepopulated-fields" in page or "prepopulate" in page
-    )
+    assert "Leave empty to make one from the title (in pinyin)." in page
+    assert 'name="slug"' in page and 'id="id_slug"' in page
 
 
 def test_admin_is_for_staff_only(learner_client):

@@ -136,7 +136,9 @@ def test_restoring_a_revision_is_a_save_that_keeps_fact_identity_and_learners_an
 
     # An edit drops the GELU paragraph: its answered fact is retired, kept.
     edited = QUIZ_BODY.replace(GELU, "")
-    assert staff_client.post(change_url(article), form_data(article, body=edited)).status_code == 302
+    # (The admin asks before retiring answered facts: the box is ticked.)
+    data = form_data(article, body=edited, retire_answered_facts="on")
+    assert staff_client.post(change_url(article), data).status_code == 302
     gelu = KeyFact.objects.get(pk=before["GELU"])
     assert not gelu.is_active
 
