@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('articles', '0002_revisions_slugs_fact_list'),
-        ('quizzes', '0003_keyfact_context'),
+        ('quizzes', '0004_learning_loop'),
     ]
 
     operations = [
