@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "axes",
     "articles",
     "quizzes",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -22,5 +22,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("quizzes.urls")),
+    path("", include("search.urls")),
     path("", include("articles.urls")),
 ]

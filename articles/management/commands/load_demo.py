@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.library_files import Outcome, import_paths
@@ -40,6 +41,9 @@ class Command(BaseCommand):
             raise CommandError("the demo library did not import cleanly")
         created = sum(result.outcome is Outcome.CREATED for result in results)
         self.stdout.write(f"Demo library: {len(results)} notes ({created} new).")
+        # Saved notes are indexed as they are saved; unchanged ones from before the search
+        # index existed are indexed here.
+        call_command("rebuild_search_index", missing=True, stdout=self.stdout)
 
         editors = editors_group()
         User = get_user_model()

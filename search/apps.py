@@ -1,0 +1,16 @@
+import threading
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchConfig(AppConfig):
+    name = "search"
+    verbose_name = _("Search")
+
+    def ready(self):
+        from search import indexing, words  # noqa: F401 - connects the article receivers
+
+        # jieba's dictionary takes seconds to load: load it beside start-up, not in the
+        # first search (a search arriving sooner waits for it).
+        threading.Thread(target=words.tokenizer, name="jieba-warm-up", daemon=True).start()
