@@ -24,6 +24,7 @@ from articles.admin_revisions import apply_revision, body_diff, changed_fields, 
 from articles.markup import BLANK
 from articles.models import Article, Topic
 from articles.rendering import render_answer
+from search.results import matching_articles
 
 REVISION_MESSAGE_LENGTH = 100  # django-simple-history's change reason column
 
@@ -151,6 +152,10 @@ class ArticleAdmin(
             obj.author = request.user
         record_revision_by(obj, request, form.cleaned_data.get("revision_message", ""))
         super().save_model(request, obj, form, change)
+
+    def get_search_results(self, request, queryset, search_term):
+        # The notes' search index (Chinese words, weighted fields), not a scan of every body.
+        return matching_articles(queryset, search_term), False
 
     # --- the live preview ----------------------------------------------------------------------
 
