@@ -13,6 +13,17 @@ LENGTH = 140  # characters shown in all
 _LATIN = re.compile(r"[a-z0-9]")
 
 
+class _FoldedChars(dict):
+    """A str.translate() table that learns each character's normalised form on first sight."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = folded = normalise_char(chr(code))
+        return folded
+
+
+_FOLDED = _FoldedChars()
+
+
 @dataclass(frozen=True)
 class Snippet:
     anchor: str  # the paragraph's id, "" for the top of the note
@@ -37,13 +48,12 @@ def best_snippet(paragraphs, words: list[Word]) -> Snippet | None:
 
 def _matches(text: str, words: list[Word]) -> tuple[list[tuple[int, int]], set[str]]:
     """Spans of the original text where a query word occurs, compared in normalised form."""
-    normalised, origin = [], []
-    for index, char in enumerate(text):
-        for folded in normalise_char(char):
-            normalised.append(folded)
-            origin.append(index)
-    flat = "".join(normalised)
-    origin.append(len(text))
+    flat = text.translate(_FOLDED)
+    if len(flat) == len(text):
+        origin = range(len(text) + 1)  # one character for one: places are the same
+    else:
+        origin = [index for index, char in enumerate(text) for _ in normalise_char(char)]
+        origin.append(len(text))
     spans, matched = [], set()
     for word in words:
         start = flat.find(word.text)

@@ -29,6 +29,8 @@ WARM_UP = 5
 MEASURED_LEARNERS = 10
 HX = {"HX-Request": "true"}
 FORM = "application/x-www-form-urlencoded"
+# A search is the same few queries whatever the library's size (search.results).
+SEARCH_QUERIES = 8
 
 
 @dataclass(frozen=True)
@@ -204,6 +206,15 @@ def request_figures(scale) -> list[Figure]:
             return Request(clients[item.user_id], "post", url, 200, item.data, HX)
         return request
 
+    searches = synthetic.SEARCHES
+
+    def search(i):
+        # Learners search as they type (htmx) and by submitting the form (the whole page).
+        query = {"q": searches[i % len(searches)]}
+        headers = HX if i % 2 else None
+        return Request(clients[learner(i)], "get", f"{reverse('search:results')}?{urlencode(query)}",
+                       headers=headers)
+
     def admin(i):
         pk = articles[i % len(articles)][0]
         return Request(staff, "get", reverse("admin:articles_article_change", args=[pk]))
@@ -221,6 +232,7 @@ def request_figures(scale) -> list[Figure]:
                   answer(Question.Type.MULTIPLE_CHOICE), p95_budget=25, query_budget=12),
         time_page("scores page", n, page(reverse("quizzes:scores")), p95_budget=50),
         time_page("review page", n, page(reverse("quizzes:review")), p95_budget=50),
+        time_page("search", n, search, p95_budget=50, query_budget=SEARCH_QUERIES),
         time_page("admin article list", n,
                   lambda i: Request(staff, "get", reverse("admin:articles_article_changelist")),
                   p95_budget=100),

@@ -44,6 +44,10 @@ from quizzes.models import (
     ReviewLog,
     TopicScore,
 )
+from search.documents import indexed_text
+from search.models import SearchDocument, SearchFact
+from search.words import add_words, index_words
+from search.words import normalise as search_key
 
 PREFIX = "bench-"
 MARKER = "notesite benchmark data, scale "
@@ -114,6 +118,9 @@ FILLER = [
     "这一点在面试中经常被问到，需要结合源码理解。",
 ]
 CODE_BLOCK = "```python\ndef numbers():\n    for n in range(3):\n        yield n * n\n```"
+# What the bench searches for: rare and common words, titles, mixed, Traditional, full-width.
+SEARCHES = ["梯度消失", "transformer", "AdamW", "yield", "笔记 00042", "協程", "ＬｏＲＡ",
+            "装饰器 闭包", "beam search", "2017", "注意力", "BERT 要点", "trans", "权重衰减 面试"]
 # Eight Latin terms, six Chinese, four years and two pieces of code in every twenty facts.
 KIND_PATTERN = "LCNLCKLCLNCLKCLNLCLN"
 # fmt: on
@@ -213,6 +220,8 @@ COLUMNS = {
     ReviewLog: "id card rating reviewed_at duration_ms",
     TopicScore: "id user topic answered correct quizzes_done last_score best_score recent_scores "
     "updated_at",
+    SearchDocument: "article title facts body paragraphs",
+    SearchFact: "id article answer alternatives key words",
 }
 
 
@@ -397,12 +406,58 @@ def _create_library(scale, topics, editor, now, rows) -> Library:
             answers.append(fact.answer)
             options.append(wrong)
     rows["articles"] = insert_rows(Article, article_rows)
+    rows["search documents"], rows["search facts"] = _index_library(scale, article_rows, first_article)
     rows["key facts"] = insert_rows(KeyFact, fact_rows)
     rows["questions"] = insert_rows(Question, question_rows)
     terms = {normalise(text) for answer in set(answers)
              for text in [answer, *wrong_options_for(answer)]}
     KnownTerm.objects.bulk_create([KnownTerm(text=term) for term in terms], ignore_conflicts=True)
     return Library(first_fact, first_question, per_topic * fact_count, answers, options)
+
+
+class _IndexTemplate:
+    """The search index of the template note, its answers left as placeholders: each note's
+    index is the template's with its own answers' words put in, as indexing it would give."""
+
+    def __init__(self, fact_count: int):
+        add_words(answer for words in VOCABULARY.values() for answer in words)
+        _, rendered = rendered_template(fact_count)
+        self.text = indexed_text("", rendered.html, [])
+        self.placeholder = re.compile(TOKEN.pattern.lower())
+
+    @cache  # noqa: B019 - one template per build, a few hundred distinct answers
+    def words(self, answer: str) -> str:
+        return " ".join(index_words(answer))
+
+    def document(self, article_id: int, title: str, answers: list[str]) -> tuple:
+        shown = {_token(slot): display_form(answer) for slot, answer in enumerate(answers)}
+        said = {_token(slot).lower(): self.words(text) for slot, text in enumerate(shown.values())}
+        paragraphs = [
+            [paragraph.anchor, TOKEN.sub(lambda match: shown[match.group()], paragraph.text)]
+            for paragraph in self.text.paragraphs
+        ]
+        return (
+            article_id,
+            " ".join(index_words(title)),
+            " ".join(self.words(answer) for answer in answers),
+            self.placeholder.sub(lambda match: said[match.group()], self.text.body),
+            json.dumps(paragraphs, ensure_ascii=False),
+        )
+
+
+def _index_library(scale, article_rows, first_article) -> tuple[int, int]:
+    """The search index of every note, written in bulk like the notes themselves."""
+    template = _IndexTemplate(scale.facts_per_article)
+    documents, facts = [], []
+    first_fact = next_id(SearchFact)
+    for number, row in enumerate(article_rows):
+        answers = answers_for(number, scale.facts_per_article)
+        documents.append(template.document(first_article + number, row[2], answers))
+        distinct = {search_key(answer): answer for answer in reversed(answers)}  # first wins
+        for key, answer in distinct.items():
+            facts.append((first_fact + len(facts), first_article + number, answer, "[]", key,
+                          template.words(answer)))
+    return insert_rows(SearchDocument, documents), insert_rows(SearchFact, facts)
 
 
 # FSRS's ratings and states, as the app stores them.

@@ -14,6 +14,8 @@ from articles.models import Article
 from articles.rendering import render_article
 from quizzes.bench import synthetic
 from quizzes.models import KeyFact, Question
+from search.indexing import index_article
+from search.models import SearchDocument, SearchFact
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +32,7 @@ PAGES = [
     "submit an answer (multiple choice)",
     "scores page",
     "review page",
+    "search",
     "admin article list",
     "admin article change page",
 ]
@@ -76,6 +79,20 @@ def test_a_synthetic_article_is_what_rendering_its_markdown_gives():
     assert article.html == rendered.html
     stored = lambda facts: [(f.answer, f.sentence, f.context, f.anchor, f.hint) for f in facts]  # noqa: E731
     assert stored(article.facts) == stored(rendered.facts)
+
+
+def test_a_built_articles_search_index_is_what_indexing_it_gives():
+    synthetic.build(synthetic.SCALES["tiny"])
+    article = Article.objects.order_by("pk").last()
+    built = SearchDocument.objects.get(article=article)
+    facts = SearchFact.objects.filter(article=article)
+    built_facts = set(facts.values_list("answer", "key", "words"))
+    index_article(article)  # the real rendering and indexing
+    indexed = SearchDocument.objects.get(article=article)
+    for field in ("title", "facts", "paragraphs"):
+        assert getattr(built, field) == getattr(indexed, field), field
+    assert set(built.body.split()) == set(indexed.body.split())
+    assert set(facts.values_list("answer", "key", "words")) == built_facts
 
 
 def test_saving_a_built_article_keeps_its_facts_and_questions():
