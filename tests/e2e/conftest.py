@@ -190,6 +190,7 @@ def demo_models():
         apps.get_model("auth", "User"),
         *apps.get_app_config("articles").get_models(),
         *apps.get_app_config("quizzes").get_models(),
+        *apps.get_app_config("search").get_models(),
     ]
 
 
