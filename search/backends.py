@@ -1,8 +1,8 @@
 """The search index's queries, one class per database: SQLite FTS5, PostgreSQL full text.
 
-A query is a list of groups of words: a note must match every group, and a group when it
-holds any of its words (a word with spaces is a phrase). Every word reaches the database as a
-bound parameter or a quoted string, never as query syntax of its own.
+A query is a list of groups: a note must match every group, and a group when it holds every
+word of any one of the group's alternatives (a word, or the words of a term's alias). Every word
+reaches the database as a bound parameter or a quoted string, never as query syntax of its own.
 """
 
 from django.db import connection
@@ -13,7 +13,7 @@ from search.words import Word
 # Title, key facts, body: how much a match in each counts.
 WEIGHTS = (10.0, 4.0, 1.0)
 
-Groups = list[list[Word]]
+Groups = list[list[tuple[Word, ...]]]
 
 
 def current():
@@ -39,7 +39,10 @@ class SQLiteBackend:
             quoted = '"' + word.text.replace('"', '""') + '"'
             return quoted + "*" if word.prefix else quoted
 
-        return " AND ".join("(" + " OR ".join(map(string, group)) + ")" for group in groups)
+        def alternatives(group) -> str:
+            return " OR ".join("(" + " AND ".join(map(string, words)) + ")" for words in group)
+
+        return " AND ".join(f"({alternatives(group)})" for group in groups)
 
     def documents(self, groups: Groups, statuses, limit: int, offset: int) -> tuple[list[int], int]:
         status_sql, status_params = _status_filter(statuses)
@@ -53,6 +56,14 @@ class SQLiteBackend:
         )
         rows = _fetch(sql, [*WEIGHTS, self.match(groups), *status_params, limit, offset])
         return [row[0] for row in rows], rows[0][1] if rows else 0
+
+    def count(self, groups: Groups, statuses) -> int:
+        status_sql, status_params = _status_filter(statuses)
+        sql = (
+            f"SELECT count(*) FROM search_document_fts f JOIN {_article_table()} a ON a.id = f.rowid "
+            f"WHERE search_document_fts MATCH %s{status_sql}"
+        )
+        return _fetch(sql, [self.match(groups), *status_params])[0][0]
 
     def facts(self, groups: Groups, statuses, key: str, limit: int) -> list[tuple[int, int]]:
         status_sql, status_params = _status_filter(statuses)
@@ -90,8 +101,10 @@ class PostgreSQLBackend:
             params.append(word.text)
             return "phraseto_tsquery('simple', %s)"
 
-        sql = " && ".join("(" + " || ".join(map(term, group)) + ")" for group in groups)
-        return sql, params
+        def alternatives(group) -> str:
+            return " || ".join("(" + " && ".join(map(term, words)) + ")" for words in group)
+
+        return " && ".join(f"({alternatives(group)})" for group in groups), params
 
     def documents(self, groups: Groups, statuses, limit: int, offset: int) -> tuple[list[int], int]:
         query, params = self.match(groups)
@@ -104,6 +117,15 @@ class PostgreSQLBackend:
         )
         rows = _fetch(sql, [*params, *status_params, *params, limit, offset])
         return [row[0] for row in rows], rows[0][1] if rows else 0
+
+    def count(self, groups: Groups, statuses) -> int:
+        query, params = self.match(groups)
+        status_sql, status_params = _status_filter(statuses)
+        sql = (
+            f"SELECT count(*) FROM search_document d JOIN {_article_table()} a ON a.id = d.article_id "
+            f"WHERE d.vector @@ ({query}){status_sql}"
+        )
+        return _fetch(sql, [*params, *status_params])[0][0]
 
     def facts(self, groups: Groups, statuses, key: str, limit: int) -> list[tuple[int, int]]:
         query, params = self.match(groups)

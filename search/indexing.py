@@ -3,13 +3,12 @@ transaction), with the note's rows on delete (a cascade), and rebuilt whole on d
 
 import threading
 
-from django.apps import apps
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from articles.models import Article
-from search import backends
+from search import backends, termbank
 from search.documents import IndexedText, indexed_text
 from search.models import SearchDocument, SearchFact
 from search.words import add_words, index_words, normalise
@@ -21,11 +20,7 @@ _dictionary_loaded = False
 def library_words() -> list[str]:
     """Names that must stay whole when text is cut: the term bank's terms when it is
     installed, and every key fact's answer and alternatives."""
-    names = []
-    if apps.is_installed("terms"):
-        from terms.lookup import all_term_names
-
-        names += all_term_names()
+    names = termbank.dictionary_words()
     facts = SearchFact.objects.values_list("answer", "alternatives").order_by().distinct()
     for answer, alternatives in facts:
         names += [answer, *alternatives]
@@ -85,6 +80,11 @@ def fact_rows(article: Article, facts) -> list[SearchFact]:
 
 def _fact_words(answer, alternatives) -> list[str]:
     return index_words("\n".join([answer, *alternatives]))
+
+
+def learn_term_names(sender, instance, **kwargs):
+    """A term saved in the bank stays whole in the notes indexed from now on."""
+    add_words([instance.name, *instance.aliases])
 
 
 @receiver(post_save, sender=Article, dispatch_uid="search.index_article")

@@ -1,7 +1,8 @@
 """A search as the results page shows it: notes by relevance with snippets, and key facts.
 
-The number of queries is the same whatever the size of the library: one for the matching
-notes and their total, one for their rows, one for the facts group (and one per term shown).
+The number of queries is the same whatever the size of the library: one for the terms the query
+names, one for the matching notes and their total, one for their rows, two for the facts group,
+and one count per term shown (at most TERM_GROUP_SIZE).
 """
 
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from django.db.models.expressions import RawSQL
 
 from articles.models import Article
 from articles.rendering import render_answer
-from search import backends
+from search import backends, termbank
 from search.indexing import load_library_dictionary
 from search.models import SearchFact
 from search.snippets import Snippet, best_snippet
@@ -19,6 +20,7 @@ from search.words import Word, normalise, query_words
 
 PAGE_SIZE = 20
 FACT_GROUP_SIZE = 6
+TERM_GROUP_SIZE = 3
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,14 @@ class FactResult:
     notes: int  # how many notes the searcher may read hold this answer
 
 
+@dataclass(frozen=True)
+class TermResult:
+    name: str
+    aliases: tuple[str, ...]
+    category: str
+    notes: int  # how many notes the searcher may read mention it, by any of its names
+
+
 @dataclass
 class Results:
     query: str
@@ -47,6 +57,7 @@ class Results:
     total: int = 0
     page: int = 1
     facts: list[FactResult] = field(default_factory=list)
+    terms: list[TermResult] = field(default_factory=list)
 
     @property
     def has_next(self) -> bool:
@@ -69,21 +80,39 @@ def search(query: str, user, page: int = 1) -> Results:
     if not results.words:
         return results
     backend = backends.current()
-    groups = [[word] for word in results.words]
+    named = termbank.terms_named([query, *(word.text for word in results.words)])
+    groups = query_groups(results.words, named)
     statuses = visible_statuses(user)
     ids, results.total = backend.documents(groups, statuses, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    marked = list(dict.fromkeys(word for group in groups for words in group for word in words))
     articles = Article.objects.select_related("topic", "search_document").only(
         "title", "slug", "status", "topic__name", "topic__slug", "search_document__paragraphs"
     )
     by_id = articles.in_bulk(ids)
     results.notes = [
-        NoteResult(by_id[pk], best_snippet(by_id[pk].search_document.paragraph_list, results.words))
+        NoteResult(by_id[pk], best_snippet(by_id[pk].search_document.paragraph_list, marked))
         for pk in ids
         if pk in by_id
     ]
     if page == 1:
         results.facts = fact_results(backend, groups, statuses, normalise(query).strip())
+        results.terms = [
+            TermResult(term.name, term.aliases, term.category, backend.count([term.alternatives()], statuses))
+            for term in named[:TERM_GROUP_SIZE]
+        ]
     return results
+
+
+def query_groups(words: list[Word], named: list[termbank.NamedTerm]) -> backends.Groups:
+    """Each word of the query, or any name of a term it names (交并比 also finds IoU)."""
+    groups = []
+    for word in words:
+        alternatives = [(word,)]
+        for term in named:
+            if term.is_spelled(word.text):
+                alternatives += [words for words in term.alternatives() if words not in alternatives]
+        groups.append(alternatives)
+    return groups
 
 
 def fact_results(backend, groups, statuses, key: str) -> list[FactResult]:
@@ -104,5 +133,5 @@ def matching_articles(queryset: QuerySet, query: str) -> QuerySet:
     words = query_words(query)
     if not words:
         return queryset.none()
-    sql, params = backends.current().article_ids([[word] for word in words])
+    sql, params = backends.current().article_ids([[(word,)] for word in words])
     return queryset.filter(pk__in=RawSQL(sql, params))
