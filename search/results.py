@@ -16,7 +16,7 @@ from search import backends, termbank
 from search.indexing import load_library_dictionary
 from search.models import SearchFact
 from search.snippets import Snippet, best_snippet
-from search.words import Word, normalise, query_words
+from search.words import Word, finer_words, normalise, query_words
 
 PAGE_SIZE = 20
 FACT_GROUP_SIZE = 6
@@ -104,13 +104,22 @@ def search(query: str, user, page: int = 1) -> Results:
 
 
 def query_groups(words: list[Word], named: list[termbank.NamedTerm]) -> backends.Groups:
-    """Each word of the query, or any name of a term it names (交并比 also finds IoU)."""
+    """Each word of the query, or the words it was cut into before the segmenter learnt it,
+    or any name of a term it names (交并比 also finds IoU)."""
     groups = []
     for word in words:
         alternatives = [(word,)]
+        finer = tuple(Word(part) for part in finer_words(word.text))
+        candidates = [finer] if len(finer) > 1 else []
         for term in named:
             if term.is_spelled(word.text):
-                alternatives += [words for words in term.alternatives() if words not in alternatives]
+                candidates += term.alternatives()
+        seen = {(word.text,)}
+        for candidate in candidates:
+            texts = tuple(part.text for part in candidate)
+            if texts not in seen:
+                seen.add(texts)
+                alternatives.append(candidate)
         groups.append(alternatives)
     return groups
 

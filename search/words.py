@@ -22,8 +22,14 @@ MAX_QUERY_WORDS = 12
 
 _HAS_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
+# Latin words and numbers are cut by this, not by jieba, whose dictionary would split
+# "vanishing" into "van is hing" once a term bank taught it "is". Joined words ("skip-gram",
+# "max_len", "gc.collect", "c++") are one word, and their parts are indexed beside them.
+_LATIN_RUN = re.compile(r"[a-z0-9]+(?:[-_.'][a-z0-9]+)*(?:\+\+|#)?")
+_JOINER = re.compile(r"[-_.']")
 
 _lock = threading.Lock()
+_taught: set[str] = set()  # words add_words() taught the segmenter
 
 
 @dataclass(frozen=True)
@@ -73,16 +79,51 @@ def add_words(words) -> None:
         # jieba never joins across a space, so such a name is found by its parts anyway.
         if len(word) > 1 and not any(char.isspace() for char in word) and word not in segmenter.FREQ:
             segmenter.add_word(word)
+            _taught.add(word)
+
+
+def finer_words(word: str) -> list[str]:
+    """How a word taught to the segmenter was cut before it was taught: notes indexed before
+    then hold these words instead (until rebuild_search_index). Empty for any other word."""
+    if word not in _taught or _LATIN_RUN.fullmatch(word):
+        return []
+    segmenter = tokenizer()
+    graph = segmenter.get_DAG(word)
+    graph[0] = [end for end in graph[0] if end != len(word) - 1] or [0]
+    route: dict = {}
+    segmenter.calc(word, graph, route)
+    parts, start = [], 0
+    while start < len(word):
+        end = route[start][1] + 1
+        parts.append(word[start:end])
+        start = end
+    return [part for part in parts if _is_word(part)]
 
 
 def _is_word(token: str) -> bool:
     return bool(_HAS_LETTER_OR_DIGIT.search(token))
 
 
+def _cut(text: str, for_search: bool):
+    """Words of normalised text: Latin runs by _LATIN_RUN, everything between by jieba."""
+    segmenter = tokenizer()
+    cut = segmenter.cut_for_search if for_search else segmenter.cut
+    position = 0
+    for latin in _LATIN_RUN.finditer(text):
+        if latin.start() > position:
+            yield from cut(text[position : latin.start()], HMM=False)
+        word = latin.group()
+        yield word
+        if for_search and _JOINER.search(word):
+            yield from _JOINER.split(word)
+        position = latin.end()
+    if position < len(text):
+        yield from cut(text[position:], HMM=False)
+
+
 def index_words(text: str) -> list[str]:
     """Every word of the text and the dictionary words inside its long words, in order."""
-    cut = tokenizer().cut_for_search(normalise(text), HMM=False)
-    return [token for token in cut if _is_word(token)]
+    return [token for token in _cut(normalise(text), True) if _is_word(token)]
 
 
 def query_words(text: str) -> list[Word]:
@@ -93,7 +134,7 @@ def query_words(text: str) -> list[Word]:
     """
     text = text[:MAX_QUERY_CHARS]
     words: list[str] = []
-    for token in tokenizer().cut(normalise(text), HMM=False):
+    for token in _cut(normalise(text), False):
         token = token.strip()
         if _is_word(token) and token not in words:
             words.append(token)

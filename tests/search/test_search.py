@@ -8,6 +8,7 @@ from articles.library_files import import_article_text
 from articles.models import Article
 from search.models import SearchDocument, SearchFact
 from search.results import search
+from search.words import add_words, index_words
 from tests.factories import make_article, make_topic, make_user
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +183,10 @@ def test_query_syntax_typed_by_anyone_is_only_text(learner, query, finds):
     note("卷积", "卷积层提取特征，NEAR 与 AND 只是普通的词。\n")
     results = search(query, learner)  # never a database error
     assert titles(results) == (["卷积"] if finds else [])
+
+
+def test_a_note_indexed_before_the_segmenter_learnt_a_word_is_still_found(learner):
+    note("对抗训练", "对抗样本让模型学会鲁棒：这就是对抗训练的想法。\n")
+    assert "对抗训练" not in index_words("对抗训练")
+    add_words(["对抗训练"])  # e.g. a term added to the bank after the note was saved
+    assert titles(search("对抗训练", learner)) == ["对抗训练"]

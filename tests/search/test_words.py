@@ -1,6 +1,14 @@
 """Words of the notes and of queries: segmentation, one normal form, safe query words."""
 
-from search.words import MAX_QUERY_WORDS, Word, add_words, index_words, normalise, query_words
+from search.words import (
+    MAX_QUERY_WORDS,
+    Word,
+    add_words,
+    finer_words,
+    index_words,
+    normalise,
+    query_words,
+)
 
 
 def test_normalise_folds_case_width_and_traditional_chinese():
@@ -22,12 +30,11 @@ def test_punctuation_is_not_a_word():
 
 
 def test_added_words_stay_whole():
-    before = index_words("我们用Skip-gram训练词向量")
-    assert "skip-gram" not in before
-    add_words(["Skip-gram", "交并比"])
-    assert "skip-gram" in index_words("我们用Skip-gram训练词向量")
-    assert [word.text for word in query_words("Skip-gram ")] == ["skip-gram"]
+    assert "交并比" not in index_words("检测里常用交并比衡量重叠")
+    add_words(["交并比", "Skip-gram"])
     assert "交并比" in index_words("检测里常用交并比衡量重叠")
+    assert [word.text for word in query_words("交并比")] == ["交并比"]
+    assert "skip-gram" in index_words("我们用Skip-gram训练词向量")
 
 
 def test_query_words_are_normalised_and_each_appears_once():
@@ -56,3 +63,23 @@ def test_a_huge_query_is_cut_to_a_bounded_number_of_words():
     words = query_words(" ".join(f"word{number}" for number in range(5000)))
     assert 0 < len(words) <= MAX_QUERY_WORDS
     assert len(query_words("梯度" * 100_000)) == 1
+
+
+def test_latin_words_are_never_cut_by_the_chinese_dictionary():
+    add_words(["is", "van", "mo", "del"])  # short Latin names a term bank may hold
+    words = index_words("vanishing gradient, masked language model")
+    assert words == ["vanishing", "gradient", "masked", "language", "model"]
+
+
+def test_joined_latin_words_are_whole_with_their_parts_beside_them():
+    words = index_words("用 Skip-gram、gc.collect() 与 max_len，GPT-4 发布于2023年")
+    for expected in ["skip-gram", "skip", "gram", "gc.collect", "collect", "max_len", "gpt-4", "2023", "年"]:
+        assert expected in words
+    assert [word.text for word in query_words("gc.collect() GPT-4 ")] == ["gc.collect", "gpt-4"]
+
+
+def test_a_taught_word_remembers_how_it_was_cut_before():
+    add_words(["对比学习"])
+    assert "对比学习" in index_words("对比学习很流行")
+    assert finer_words("对比学习") == ["对比", "学习"]
+    assert finer_words("学习") == []  # jieba's own word: nothing to remember
