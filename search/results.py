@@ -81,6 +81,7 @@ def search(query: str, user, page: int = 1) -> Results:
         return results
     backend = backends.current()
     named = termbank.terms_named([query, *(word.text for word in results.words)])
+    named.sort(key=lambda term: not term.is_spelled(query))  # the term the whole query names first
     groups = query_groups(results.words, named)
     statuses = visible_statuses(user)
     ids, results.total = backend.documents(groups, statuses, PAGE_SIZE, (page - 1) * PAGE_SIZE)
