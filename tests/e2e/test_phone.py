@@ -104,6 +104,7 @@ PAGES = {
     "article-wide": lambda: make_article(
         topic=Topic.objects.get(slug="computer-vision"), slug="wide", title="宽内容", body=WIDE_NOTE
     ).get_absolute_url(),
+    "search": lambda: "/search/?q=梯度 消失",
     "login": lambda: "/accounts/login/",
     "signup": lambda: "/accounts/signup/",
 }
