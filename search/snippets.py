@@ -32,17 +32,15 @@ class Snippet:
 
 def best_snippet(paragraphs, words: list[Word]) -> Snippet | None:
     """The paragraph holding the most of the query's words (then the most matches, then the
-    first), around its first match with every match marked; the first paragraph if none."""
+    first), around its first match with every match marked; the note's opening if none."""
     best, best_spans, best_score = None, [], (0, 0)
     for paragraph in paragraphs:
         spans, matched = _matches(paragraph.text, words)
         score = (len(matched), len(spans))
         if score > best_score:
             best, best_spans, best_score = paragraph, spans, score
-    if best is None:
-        if not paragraphs:
-            return None
-        best = paragraphs[0]
+    if best is None:  # the title or a key fact matched: the note's opening, linked to its top
+        return Snippet("", _highlight(paragraphs[0].text, [])) if paragraphs else None
     return Snippet(best.anchor, _highlight(best.text, best_spans))
 
 

@@ -51,7 +51,7 @@ def test_a_long_paragraph_is_cut_around_its_first_match():
     assert "<mark>注意力</mark>" in snippet.html
 
 
-def test_without_a_match_in_the_body_the_first_paragraph_is_shown_unmarked():
+def test_without_a_match_in_the_body_the_opening_is_shown_unmarked_and_links_to_the_top():
     snippet = best_snippet([Paragraph("p-1", "开头"), Paragraph("p-2", "其后")], [Word("标题词")])
-    assert snippet.anchor == "p-1" and str(snippet.html) == "开头"
+    assert snippet.anchor == "" and str(snippet.html) == "开头"
     assert best_snippet([], [Word("x")]) is None
