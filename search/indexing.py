@@ -93,17 +93,27 @@ def index_saved_article(sender, instance: Article, raw=False, **kwargs):
         index_article(instance)
 
 
+_DOCUMENT_FIELDS = ("title", "facts", "body", "paragraphs")
+_FACT_FIELDS = ("answer", "alternatives", "key", "words")
+
+
 def index_article(article: Article) -> None:
-    """Write the note's index rows, replacing what was there, in the caller's transaction."""
+    """Write the note's index rows, replacing what was there, in the caller's transaction;
+    a save that changes nothing the index holds writes nothing."""
     text, facts = text_of(article)
+    document, new_facts = document_row(article, text), fact_rows(article, facts)
     with transaction.atomic():
-        document = document_row(article, text)
-        SearchDocument.objects.update_or_create(
-            article=article,
-            defaults={field: getattr(document, field) for field in ("title", "facts", "body", "paragraphs")},
-        )
-        SearchFact.objects.filter(article=article).delete()
-        SearchFact.objects.bulk_create(fact_rows(article, facts))
+        values = {field: getattr(document, field) for field in _DOCUMENT_FIELDS}
+        stored = SearchDocument.objects.filter(article=article).values(*_DOCUMENT_FIELDS).first()
+        if stored is None:
+            SearchDocument.objects.create(article=article, **values)
+        elif stored != values:
+            SearchDocument.objects.filter(article=article).update(**values)
+        stored_facts = SearchFact.objects.filter(article=article).order_by("pk").values_list(*_FACT_FIELDS)
+        fresh_facts = [tuple(getattr(fact, field) for field in _FACT_FIELDS) for fact in new_facts]
+        if list(stored_facts) != fresh_facts:
+            SearchFact.objects.filter(article=article).delete()
+            SearchFact.objects.bulk_create(new_facts)
 
 
 def rebuild_index(batch_size: int = 200, progress=lambda done: None) -> int:
