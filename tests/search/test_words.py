@@ -30,10 +30,10 @@ def test_punctuation_is_not_a_word():
 
 
 def test_added_words_stay_whole():
-    assert "交并比" not in index_words("检测里常用交并比衡量重叠")
-    add_words(["交并比", "Skip-gram"])
-    assert "交并比" in index_words("检测里常用交并比衡量重叠")
-    assert [word.text for word in query_words("交并比")] == ["交并比"]
+    assert "双塔召回" not in index_words("推荐系统常用双塔召回")  # no other test teaches it
+    add_words(["双塔召回", "Skip-gram"])
+    assert "双塔召回" in index_words("推荐系统常用双塔召回")
+    assert [word.text for word in query_words("雙塔召回")] == ["双塔召回"]
     assert "skip-gram" in index_words("我们用Skip-gram训练词向量")
 
 
