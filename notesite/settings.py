@@ -225,6 +225,9 @@ NOTESITE_SITE_URL = os.environ.get("NOTESITE_SITE_URL", "http://127.0.0.1:8000")
 # FSRS spreads due dates a little ("fuzzing") so reviews do not clump; tests turn it off.
 NOTESITE_FSRS_FUZZING = env_bool("NOTESITE_FSRS_FUZZING", True)
 
+# How many "I was right" appeals one learner may make (django-ratelimit's "count/period").
+NOTESITE_APPEAL_RATE = os.environ.get("NOTESITE_APPEAL_RATE", "30/h")
+
 # Issue 4 asks that failures lock the account itself, whatever IP they come from; axes warns
 # about exactly that choice (W006), so it is silenced on purpose.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]

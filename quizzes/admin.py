@@ -59,8 +59,9 @@ class QuestionInline(admin.TabularInline):
 
 @admin.register(KeyFact)
 class KeyFactAdmin(admin.ModelAdmin):
-    list_display = ["answer", "article", "kind", "script", "is_active", "stem"]
-    list_filter = ["is_active", "kind", "script", "topic"]
+    list_display = ["answer", "article", "kind", "script", "is_active", "is_exact", "stem"]
+    list_editable = ["is_exact"]
+    list_filter = ["is_active", "is_exact", "kind", "script", "topic"]
     list_select_related = ["article"]
     search_fields = ["answer", "sentence", "article__title", "article__slug"]
     readonly_fields = [
@@ -77,6 +78,7 @@ class KeyFactAdmin(admin.ModelAdmin):
         "is_active",
         "created_at",
         "retired_at",
+        "appealed_answers",
     ]
     exclude = ["fingerprint", "position", "sentence"]
     inlines = [QuestionInline]
@@ -90,6 +92,11 @@ class KeyFactAdmin(admin.ModelAdmin):
     @admin.display(description=_("question stem"))
     def stem(self, fact):
         return _stem(fact)
+
+    @admin.display(description=_("appealed answers"))
+    def appealed_answers(self, fact):
+        url = reverse("admin:quizzes_appeal_changelist") + f"?fact={fact.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Appealed answers of this fact"))
 
 
 class FactStatusFilter(admin.SimpleListFilter):
@@ -314,3 +321,5 @@ def question_line(question: Question, fact: KeyFact, type_label: str) -> dict:
 
 admin.site.unregister(Article)
 admin.site.register(Article, ArticleWithQuestionsAdmin)
+
+from quizzes import appeal_admin  # noqa: E402, F401 - registers the appeals queue

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quizzes import scheduling
+from quizzes import aliases, scheduling
 from quizzes.context_processors import today_for
 from quizzes.grading import Grade, Verdict, grade, normalise
 from quizzes.habits import DEFAULT_DAILY_GOAL, Today
@@ -170,19 +170,38 @@ def abandon(user, quiz_id: int, now) -> Quiz:
 class Submission:
     response: str | None  # fill-in: what was typed
     choice: str | None  # multiple choice: the option's index, as posted
+    gave_up: bool = False  # "I don't know": a miss, nothing typed or chosen
 
 
 def grade_fill_in(item: QuizItem, typed: str) -> Grade:
     fact = item.fact
-    result = grade(typed, fact.answer, fact.alternatives, known_terms=fact.wrong_options)
+    known_terms = fact.wrong_options
+    result = grade(typed, fact.answer, fact.alternatives, known_terms=known_terms, blank=fact.blank)
+    names: frozenset[str] = frozenset()
+    if result.verdict is not Verdict.CORRECT:
+        # The library's other names for the answer: looked up only when the fact's own fall short.
+        names = aliases.for_fact(fact)
+        if names:
+            result = grade(
+                typed,
+                fact.answer,
+                fact.alternatives,
+                known_terms=known_terms,
+                aliases=names,
+                blank=fact.blank,
+            )
     if result.verdict is Verdict.TYPO and KnownTerm.objects.filter(text=normalise(typed)).exists():
         # What was typed is itself a term of the library: a different answer, not a slip.
-        result = grade(typed, fact.answer, fact.alternatives, known_terms=[typed])
+        result = grade(
+            typed, fact.answer, fact.alternatives, known_terms=[typed], aliases=names, blank=fact.blank
+        )
     return result
 
 
 def _verdict_for(item: QuizItem, submission: Submission) -> tuple[str, str]:
     """(verdict, response to store), or AnswerRejected for malformed input."""
+    if submission.gave_up:
+        return Verdict.WRONG.value, ""
     if item.options:
         try:
             index = int(submission.choice or "")

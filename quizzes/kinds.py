@@ -82,7 +82,7 @@ _WHITESPACE = re.compile(r"\s+")
 
 def to_half_width(text: str) -> str:
     """Full-width letters, digits, punctuation and spaces as ASCII; nothing else (no NFKC)."""
-    return text.translate(_HALF_WIDTH)
+    return text if text.isascii() else text.translate(_HALF_WIDTH)
 
 
 def is_wrapped(text: str, mark: str) -> bool:

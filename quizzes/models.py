@@ -7,7 +7,9 @@ from django.db.models import F, Func, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles.markup import BLANK
 from articles.models import Article, Topic
+from quizzes.grading import Blank
 
 
 class KeyFactQuerySet(models.QuerySet):
@@ -54,6 +56,16 @@ class KeyFact(models.Model):
     anchor = models.CharField(_("anchor"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     script = models.CharField(_("script"), max_length=10, choices=Script.choices)
+    # An editor's switch, kept across edits like a disabled question.
+    is_exact = models.BooleanField(
+        _("exact form"),
+        default=False,
+        db_default=False,  # rows written in bulk by SQL (the benchmark) need not name it
+        help_text=_(
+            "Accept only this way of writing the answer: no other spelling of its number "
+            "(0.15 for 15%, 三 for 3, a unit after it) and no rewriting of its formula."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True, db_index=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
@@ -71,6 +83,12 @@ class KeyFact(models.Model):
 
     def __str__(self):
         return self.answer
+
+    @property
+    def blank(self) -> Blank:
+        """The sentence around the blank and the exact switch: what grading reads of the fact."""
+        preceding, _, following = self.sentence.partition(BLANK)
+        return Blank(preceding=preceding, following=following, exact=self.is_exact)
 
 
 class Question(models.Model):
@@ -357,6 +375,9 @@ class ReviewLog(models.Model):
     rating = models.PositiveSmallIntegerField()
     reviewed_at = models.DateTimeField()
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    # The card's memory state just before this rating, so that a rating corrected later (an
+    # appeal) can be re-applied from there (scheduling.rerate). Null for older logs.
+    previous = models.JSONField(null=True, blank=True)
 
     def __str__(self):
         return f"{self.card} · {self.rating} · {self.reviewed_at:%Y-%m-%d %H:%M}"
@@ -400,6 +421,71 @@ class KnownTerm(models.Model):
     """
 
     text = models.CharField(max_length=500, unique=True)
+
+    def __str__(self):
+        return self.text
+
+
+class Appeal(models.Model):
+    """A learner's "I was right" on a typed answer graded wrong: it counts as correct for them."""
+
+    item = models.OneToOneField(QuizItem, on_delete=models.CASCADE, related_name="appeal")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appeals"
+    )
+    fact = models.ForeignKey(KeyFact, on_delete=models.CASCADE, related_name="appeals")
+    response = models.CharField(max_length=500)  # as typed
+    # The typed answer in the grader's comparison form: appeals of one answer group by it.
+    normalised = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["fact", "normalised"])]
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+
+    def __str__(self):
+        return f"{self.user} · {self.fact} · {self.response}"
+
+
+class AppealRuling(models.Model):
+    """An editor's decision on one appealed answer of one fact; accepted ones became an
+    alternative in the article, rejected ones refuse further appeals of that answer."""
+
+    class Decision(models.TextChoices):
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+
+    fact = models.ForeignKey(KeyFact, on_delete=models.CASCADE, related_name="appeal_rulings")
+    normalised = models.CharField(max_length=500)
+    response = models.CharField(max_length=500)
+    decision = models.CharField(max_length=8, choices=Decision.choices)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["fact", "normalised"], name="one_ruling_per_answer")
+        ]
+
+    def __str__(self):
+        return f"{self.fact} · {self.response} · {self.decision}"
+
+
+class LibraryAlias(models.Model):
+    """One accepted spelling of a fact with alternatives in a published article.
+
+    Such a fact teaches the grader a synonym everywhere: `{{交并比|IoU}}` means a fact whose
+    answer is `IoU` also accepts `交并比`. Rows of one fact share `group`.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    group = models.CharField(max_length=32, db_index=True)
+    text = models.CharField(max_length=500)
+    normalised = models.CharField(max_length=500, db_index=True)
 
     def __str__(self):
         return self.text

@@ -66,15 +66,23 @@ class FeedbackView:
     expected_segments: tuple[Segment, ...] = ()
     chosen_html: str = ""
     card: Card | None = None  # the learner's card of the fact: "suspend" and "not today" act on it
+    appeal_url: str = ""  # set when the verdict may be appealed ("I was right")
+    appealed: bool = False  # counted as correct on the learner's appeal
+
+    @property
+    def gave_up(self):
+        return not self.item.response
 
 
 def card_of(user, fact_id: int) -> Card | None:
     return Card.objects.filter(user=user, fact_id=fact_id).only(*CARD_ACTION_FIELDS).first()
 
 
-def feedback_for(item: QuizItem, card: Card | None = None) -> FeedbackView:
+def feedback_for(item: QuizItem, card: Card | None = None, *, appealed: bool = False) -> FeedbackView:
     typed, expected, chosen = (), (), ""
-    if item.options:
+    if not item.response:
+        pass  # "I don't know": nothing typed or chosen to show
+    elif item.options:
         chosen = render_answer(item.response)
     else:
         result = grade_fill_in(item, item.response)
@@ -89,6 +97,10 @@ def feedback_for(item: QuizItem, card: Card | None = None) -> FeedbackView:
         expected_segments=expected,
         chosen_html=chosen,
         card=card,
+        appeal_url=reverse("quizzes:appeal", args=[item.quiz_id, item.position])
+        if item.verdict == QuizItem.Verdict.WRONG and item.response and not item.options
+        else "",
+        appealed=appealed,
     )
 
 

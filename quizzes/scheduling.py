@@ -48,6 +48,7 @@ def new_card(user_id: int, fact: KeyFact, now: datetime) -> Card:
 
 def review(card: Card, verdict: str, now: datetime, retention: float) -> ReviewLog:
     """Apply one answer to `card` (in memory) and return its unsaved review log."""
+    previous = snapshot(card)
     rating = RATING_FOR_VERDICT[verdict]
     updated, _ = scheduler_for(retention).review_card(_as_fsrs(card), rating, review_datetime=now)
     card.state = updated.state.value
@@ -60,7 +61,7 @@ def review(card: Card, verdict: str, now: datetime, retention: float) -> ReviewL
     if rating == fsrs.Rating.Again:
         card.misses += 1
     card.fill_in_next = fill_in_next_after(rating != fsrs.Rating.Again)
-    return ReviewLog(card=card, rating=rating.value, reviewed_at=now)
+    return ReviewLog(card=card, rating=rating.value, reviewed_at=now, previous=previous)
 
 
 def counts_as_due(card: Card, now: datetime) -> bool:
@@ -126,3 +127,50 @@ def retrievability(card: Card, now: datetime) -> float:
     decay, factor = _forgetting_curve()
     elapsed_days = max(0, (now - card.last_review).days)
     return (1 + factor * elapsed_days / card.stability) ** decay
+
+
+VERDICT_FOR_RATING = {rating.value: verdict for verdict, rating in RATING_FOR_VERDICT.items()}
+_MEMORY = ("state", "step", "stability", "difficulty", "due", "last_review")
+
+
+def snapshot(card: Card) -> dict:
+    """The card's memory state as JSON: what a review log keeps of the card before it."""
+    state = {}
+    for field in _MEMORY:
+        value = getattr(card, field)
+        state[field] = value.isoformat() if isinstance(value, datetime) else value
+    return state
+
+
+def _restore(card: Card, state: dict) -> None:
+    for field in _MEMORY:
+        value = state.get(field)
+        if field in ("due", "last_review") and value is not None:
+            value = datetime.fromisoformat(value)
+        setattr(card, field, value)
+
+
+def rerate(card: Card, logs: list[ReviewLog], corrected: ReviewLog, retention: float) -> bool:
+    """Re-apply the card's ratings from `corrected` on (its rating already changed), in memory,
+    and return whether it could: `logs` is the card's whole history, oldest first.
+
+    FSRS is deterministic in state, stability and difficulty, so the card becomes the one it
+    would have been had the rating been right the first time (a fuzzed due date may differ).
+    A log kept without the card's state before it is replayed from the first review, which
+    needs the whole history; otherwise the card is left as it is.
+    """
+    reviews, misses = card.reviews, card.misses
+    start = logs.index(corrected)
+    if corrected.previous is not None:
+        _restore(card, corrected.previous)
+    elif card.reviews == len(logs):
+        _restore(card, snapshot(Card(due=logs[0].reviewed_at, step=0)))
+        start = 0
+    else:
+        return False
+    for log in logs[start:]:
+        log.previous = review(card, VERDICT_FOR_RATING[log.rating], log.reviewed_at, retention).previous
+    card.reviews = reviews
+    again = fsrs.Rating.Again.value
+    card.misses = sum(log.rating == again for log in logs) if start == 0 else max(0, misses - 1)
+    return True

@@ -13,6 +13,7 @@ urlpatterns = [
     path("quiz/<id:quiz_id>/answer/<id:position>/", views.answer, name="answer"),
     path("quiz/<id:quiz_id>/abandon/", views.abandon_quiz, name="abandon"),
     path("quiz/<id:quiz_id>/retry/", views.retry_quiz, name="retry"),
+    path("quiz/<id:quiz_id>/appeal/<id:position>/", views.appeal, name="appeal"),
     path("review/", views.review, name="review"),
     path("facts/<id:fact_id>/suspend/", card_views.suspend, name="suspend"),
     path("facts/<id:fact_id>/unsuspend/", card_views.unsuspend, name="unsuspend"),

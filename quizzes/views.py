@@ -2,10 +2,11 @@
 
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,8 +14,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect, replace_url
+from django_htmx.http import HttpResponseClientRedirect, replace_url, reswap, retarget
 from django_htmx.middleware import HtmxDetails
+from django_ratelimit.decorators import ratelimit
 
 from articles.models import Topic
 from quizzes.answering import (
@@ -30,7 +32,9 @@ from quizzes.answering import (
     start_topic_quiz,
 )
 from quizzes.habits import local_day, start_of_day
-from quizzes.models import Card, Quiz, QuizItem
+from quizzes.appeals import AppealRefused
+from quizzes.appeals import appeal as record_appeal
+from quizzes.models import Appeal, Card, Quiz, QuizItem
 from quizzes.presenting import card_of, feedback_for, question_for, summary_rows
 
 # `?answered=N`: ASCII digits only, as positions are (str.isdigit() would take "²" or "٣").
@@ -88,7 +92,10 @@ def take_quiz(request: HtmxHttpRequest, quiz_id):
         answered = items.filter(position=int(shown), answered_at__isnull=False).first()
         if answered is None:  # not answered (yet): the quiz as it stands
             return redirect("quizzes:take", quiz_id=quiz.pk)
-        context["feedback"] = feedback_for(answered, card_of(request.user, answered.fact_id))
+        appealed = (
+            answered.verdict == QuizItem.Verdict.CORRECT and Appeal.objects.filter(item=answered).exists()
+        )
+        context["feedback"] = feedback_for(answered, card_of(request.user, answered.fact_id), appealed=appealed)
         partial = "feedback-card"
     elif not quiz.is_open:
         context["rows"] = summary_rows(list(items), request.user)
@@ -105,7 +112,9 @@ def take_quiz(request: HtmxHttpRequest, quiz_id):
 @login_required
 @require_POST
 def answer(request: HtmxHttpRequest, quiz_id, position):
-    submission = Submission(request.POST.get("response"), request.POST.get("choice"))
+    submission = Submission(
+        request.POST.get("response"), request.POST.get("choice"), gave_up="gave_up" in request.POST
+    )
     now = timezone.now()
     tz = timezone.get_current_timezone()
     try:
@@ -149,6 +158,37 @@ def retry_quiz(request: HtmxHttpRequest, quiz_id):
         messages.info(request, _("Nothing to retry: you missed no question you still study."))
         return redirect("quizzes:take", quiz_id=quiz.pk)
     return redirect("quizzes:take", quiz_id=retry.pk)
+
+
+def _appeal_rate(group, request):
+    return settings.NOTESITE_APPEAL_RATE
+
+
+def _appeal_refused(request: HtmxHttpRequest, message: str, status: int):
+    """The reason an appeal was refused; under htmx, shown beside the appeal button."""
+    if request.htmx:
+        return reswap(
+            retarget(HttpResponse(format_html("{}", message), status=status), "#appeal-status"), "innerHTML"
+        )
+    html = render_to_string("quizzes/bad_request.html", {"message": message}, request=request)
+    return HttpResponse(html, status=status)
+
+
+@login_required
+@require_POST
+@ratelimit(key="user", rate=_appeal_rate, method="POST", block=False)
+def appeal(request: HtmxHttpRequest, quiz_id, position):
+    """ "I was right": the wrong verdict on a typed answer counts as correct for this learner."""
+    if getattr(request, "limited", False):
+        return _appeal_refused(request, _("Too many appeals for now: try again in a while."), 429)
+    try:
+        item = record_appeal(request.user, quiz_id, position)
+    except AppealRefused as error:
+        return _appeal_refused(request, str(error), 400)
+    if not request.htmx:
+        return redirect(reverse("quizzes:take", args=[quiz_id]) + f"?answered={position}")
+    context = {"quiz": item.quiz, "feedback": feedback_for(item, card_of(request.user, item.fact_id), appealed=True)}
+    return render(request, "quizzes/take.html#feedback-card", context)
 
 
 @login_required

@@ -4,6 +4,15 @@ from django.test import Client
 from tests.factories import make_user
 
 
+@pytest.fixture(autouse=True)
+def library_aliases_reloaded():
+    """Each test reads the aliases of its own library, not those a rolled-back test left in
+    the process's memory."""
+    from quizzes import aliases
+
+    aliases.forget()
+
+
 @pytest.fixture
 def client():
     """The test client, reading the site in English unless a test asks otherwise."""

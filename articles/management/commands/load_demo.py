@@ -18,12 +18,13 @@ DEMO_ACCOUNTS = [
 
 
 def editors_group() -> Group:
-    """Staff who curate the library: every right on articles and topics, and on questions."""
+    """Staff who curate the library: every right on articles and topics, on questions, and on
+    learners' appeals (the queue of appealed answers)."""
     group, _ = Group.objects.get_or_create(name="Editors")
     group.permissions.set(
         Permission.objects.filter(content_type__app_label="articles")
         | Permission.objects.filter(
-            content_type__app_label="quizzes", content_type__model__in=["keyfact", "question"]
+            content_type__app_label="quizzes", content_type__model__in=["keyfact", "question", "appeal"]
         )
     )
     return group
