@@ -31,9 +31,9 @@ from quizzes.answering import (
     start_review,
     start_topic_quiz,
 )
-from quizzes.habits import local_day, start_of_day
 from quizzes.appeals import AppealRefused
 from quizzes.appeals import appeal as record_appeal
+from quizzes.habits import local_day, start_of_day
 from quizzes.models import Appeal, Card, Quiz, QuizItem
 from quizzes.presenting import card_of, feedback_for, question_for, summary_rows
 
@@ -95,7 +95,8 @@ def take_quiz(request: HtmxHttpRequest, quiz_id):
         appealed = (
             answered.verdict == QuizItem.Verdict.CORRECT and Appeal.objects.filter(item=answered).exists()
         )
-        context["feedback"] = feedback_for(answered, card_of(request.user, answered.fact_id), appealed=appealed)
+        card = card_of(request.user, answered.fact_id)
+        context["feedback"] = feedback_for(answered, card, appealed=appealed)
         partial = "feedback-card"
     elif not quiz.is_open:
         context["rows"] = summary_rows(list(items), request.user)
@@ -187,7 +188,8 @@ def appeal(request: HtmxHttpRequest, quiz_id, position):
         return _appeal_refused(request, str(error), 400)
     if not request.htmx:
         return redirect(reverse("quizzes:take", args=[quiz_id]) + f"?answered={position}")
-    context = {"quiz": item.quiz, "feedback": feedback_for(item, card_of(request.user, item.fact_id), appealed=True)}
+    card = card_of(request.user, item.fact_id)
+    context = {"quiz": item.quiz, "feedback": feedback_for(item, card, appealed=True)}
     return render(request, "quizzes/take.html#feedback-card", context)
 
 

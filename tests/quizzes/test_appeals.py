@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quizzes import appeals
-from quizzes.answering import Submission, record_answer, start_topic_quiz
+from quizzes.answering import Submission, abandon, record_answer, start_topic_quiz
 from quizzes.models import (
     Appeal,
     AppealRuling,
@@ -54,6 +54,7 @@ def known_cards(user, topic, now):
             difficulty=5,
             last_review=now - timedelta(days=10),
             reviews=1,
+            fill_in_next=True,
         )
 
 
@@ -133,7 +134,8 @@ def test_an_appeal_of_an_older_answer_replays_the_reviews_after_it(learner, topi
     record_answer(
         other, first[other].pk, item_for(first[other], "BPE").position, Submission("BPE", None), now
     )
-    for user in (learner, other):  # both answer it right three days later
+    for user in (learner, other):  # both answer it right three days later, in a new quiz
+        abandon(user, first[user].pk, later)
         second = start_topic_quiz(user, topic, 6, later)
         item = item_for(second, "BPE")
         typed = Submission(None, str(item.options.index("BPE"))) if item.options else Submission("BPE", None)
