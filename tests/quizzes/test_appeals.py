@@ -184,7 +184,7 @@ def test_only_a_wrong_typed_answer_can_be_appealed(learner, learner_client, topi
     now = timezone.now()
     if verdict == "multiple choice":
         quiz = start_topic_quiz(learner, topic, 5, now)
-        item = quiz.items.first()
+        item = next(item for item in quiz.items.order_by("position") if item.options)
         wrong = next(i for i, option in enumerate(item.options) if option != item.fact.answer)
         record_answer(learner, quiz.pk, item.position, Submission(None, str(wrong)), now)
     else:
