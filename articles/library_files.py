@@ -13,6 +13,8 @@ from django.db import transaction
 
 from articles.models import Article, Topic
 from articles.slugs import slug_from_title
+from terms.files import FILE_NAME as TERMS_FILE
+from terms.files import TermFileError, export_terms, import_terms_file
 
 if TYPE_CHECKING:
     from quizzes.extraction import FactChanges
@@ -131,7 +133,9 @@ def import_article_text(text: str, path: str = "<text>") -> ImportResult:
 
 
 def import_paths(paths) -> list[ImportResult]:
-    results = []
+    """Articles, and first the term bank file of each directory given, so options use it."""
+    results = [_import_term_bank(Path(path) / TERMS_FILE) for path in paths if Path(path).is_dir()]
+    results = [result for result in results if result is not None]
     for path in expand_paths(paths):
         try:
             text = Path(path).read_text(encoding="utf-8")
@@ -140,6 +144,20 @@ def import_paths(paths) -> list[ImportResult]:
             continue
         results.append(import_article_text(text, str(path)))
     return results
+
+
+def _import_term_bank(path: Path) -> ImportResult | None:
+    if not path.is_file():
+        return None
+    try:
+        counts = import_terms_file(path)
+    except TermFileError as error:
+        return ImportResult(str(path), Outcome.FAILED, str(error))
+    if counts.created:
+        return ImportResult(str(path), Outcome.CREATED, f"{counts.created} new terms")
+    if counts.updated:
+        return ImportResult(str(path), Outcome.UPDATED, f"{counts.updated} terms changed")
+    return ImportResult(str(path), Outcome.UNCHANGED)
 
 
 def expand_paths(paths) -> list[Path]:
@@ -169,6 +187,9 @@ def article_to_text(article: Article) -> str:
 
 
 def export_articles(directory: Path) -> list[Path]:
+    """Every article as DIR/<topic>/<slug>.md, and the term bank as DIR/terms.txt."""
+    directory.mkdir(parents=True, exist_ok=True)
+    export_terms(directory / TERMS_FILE)
     written = []
     for article in Article.objects.select_related("topic").order_by("topic__order", "slug"):
         target = directory / article.topic.slug / f"{article.slug}.md"

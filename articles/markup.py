@@ -743,7 +743,7 @@ def _sentences(
     contexts = {}
     if segment.kind == "text":
         for (before_start, before_end), (start, end) in itertools.pairwise(sentences):
-            if _POINTS_BACK.match(text, start):
+            if leans_on_previous(text[start:end]):
                 context = _cell_text(_answer_pieces(text, tokens, bodies, before_start, before_end), -1)
                 for token_start in result:
                     if start <= token_start < end:
@@ -766,8 +766,21 @@ def _sentences(
     return result, contexts
 
 
-# A sentence that opens with one of these leans on the one before it.
+# A sentence leans on the one before when it opens with a word pointing back (它, 其, This …),
+# when its first clause does (每个类别内部的这个比值，…), or when it holds a phrase that always
+# points back (该方法, 上述, 前者). A pronoun later in a sentence usually points inside it.
 _POINTS_BACK = re.compile(r"\s*(?:它|他们|她们|这|该|此|其|两者|二者|前者|后者|(?:It|This|These|They)\b)")
+_POINTS_BACK_IN_FIRST_CLAUSE = re.compile(r"[^，,；;：:。]*?(?:它|这|两者|二者|此时)")
+_POINTS_BACK_ANYWHERE = re.compile(r"(?<![应活])该(?=[\u4e00-\u9fff])|上述|前述|前者|后者")
+
+
+def leans_on_previous(sentence: str) -> bool:
+    """Whether a sentence needs the one before it to be understood."""
+    return bool(
+        _POINTS_BACK.match(sentence)
+        or _POINTS_BACK_IN_FIRST_CLAUSE.match(sentence)
+        or _POINTS_BACK_ANYWHERE.search(sentence)
+    )
 
 
 def _context_without(body: FactBody, context: str) -> str:

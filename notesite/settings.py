@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "articles",
     "quizzes",
     "search",
+    "terms",
 ]
 
 MIDDLEWARE = [

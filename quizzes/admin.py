@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.admin import ArticleAdmin, PlainActionCheckbox
 from articles.markup import BLANK
 from articles.models import Article
+from quizzes.giveaways import translated
 from quizzes.grading import display_form
 from quizzes.models import KeyFact, Question
 from quizzes.statistics import MIN_ANSWERS, discrimination_by_question
@@ -57,11 +58,26 @@ class QuestionInline(admin.TabularInline):
         return "-" if share is None else f"{share:.0%}"
 
 
+class HasWarningsFilter(admin.SimpleListFilter):
+    title = _("warnings")
+    parameter_name = "warned"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("with warnings")), ("no", _("without warnings"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(warnings=[])
+        if self.value() == "no":
+            return queryset.filter(warnings=[])
+        return queryset
+
+
 @admin.register(KeyFact)
 class KeyFactAdmin(admin.ModelAdmin):
-    list_display = ["answer", "article", "kind", "script", "is_active", "is_exact", "stem"]
+    list_display = ["answer", "article", "kind", "script", "is_active", "is_exact", "stem", "warning_list"]
     list_editable = ["is_exact"]
-    list_filter = ["is_active", "is_exact", "kind", "script", "topic"]
+    list_filter = ["is_active", "is_exact", HasWarningsFilter, "kind", "script", "topic"]
     list_select_related = ["article"]
     search_fields = ["answer", "sentence", "article__title", "article__slug"]
     readonly_fields = [
@@ -72,6 +88,7 @@ class KeyFactAdmin(admin.ModelAdmin):
         "wrong_options",
         "hint",
         "stem",
+        "warning_list",
         "anchor",
         "kind",
         "script",
@@ -80,7 +97,7 @@ class KeyFactAdmin(admin.ModelAdmin):
         "retired_at",
         "appealed_answers",
     ]
-    exclude = ["fingerprint", "position", "sentence"]
+    exclude = ["fingerprint", "position", "sentence", "warnings"]
     inlines = [QuestionInline]
 
     def has_add_permission(self, request):
@@ -92,6 +109,20 @@ class KeyFactAdmin(admin.ModelAdmin):
     @admin.display(description=_("question stem"))
     def stem(self, fact):
         return _stem(fact)
+
+    @admin.display(description=_("warnings"))
+    def warning_list(self, fact):
+        return format_html_join(
+            "\n",
+            "<p>{}</p>",
+            (
+                (
+                    _("line %(line)s, column %(column)s: %(message)s")
+                    % {**warning, "message": translated(warning)},
+                )
+                for warning in fact.warnings
+            ),
+        ) or "-"
 
     @admin.display(description=_("appealed answers"))
     def appealed_answers(self, fact):
@@ -277,6 +308,11 @@ class ArticleWithQuestionsAdmin(ArticleAdmin):
                 "questions": [
                     question_line(question, fact, types[question.type])
                     for question in fact.questions.all()
+                ],
+                "warnings": [
+                    _("line %(line)s, column %(column)s: %(message)s")
+                    % {**warning, "message": translated(warning)}
+                    for warning in fact.warnings
                 ],
             }
             for fact in facts

@@ -1,35 +1,59 @@
 """Choose the wrong options of a multiple-choice question, or decide that no good ones exist.
 
-Rules the brief left to decide:
-- Similar length: an automatic option's normalised length may differ from the answer's by half
-  the answer's length, but always by 3 and never by more than 6 characters (`AdamW` takes
-  `Momentum`, not `SGD` beside `Transformer`).
-- Kind: automatic options have the answer's kind and script (see `quizzes.kinds`); numbers must
-  also have its shape: same suffix (`%`, `x`, ...), both years or neither, both whole or neither.
-- Editor options are trusted on kind and length and on looking like the answer: they are only
-  dropped when they duplicate an earlier option or grade as accepted. They count as known terms
-  (so `~Adam` for `AdamW` is wrong, not a typo).
-- Automatic options are graded with no known terms, so any one-letter variant of the answer is
-  refused even when it is another fact's answer: `Adam-W` never stands beside `AdamW`.
-- A year is a whole number from 1800 to 2100 written without separators, and not a power of two
-  (`1024`, `2048` are sizes). Nearby years stay within ±5 and never pass the current year unless
-  the answer itself does.
+Order of preference (a later source only fills what the earlier ones left):
+1. the editor's `~` options, in their order;
+2. the answer's siblings in the term bank (same category), nearest first: those the editor
+   named beside it, then the bank's neighbours; a Greek letter's siblings are the other letters;
+3. wrong answers several learners typed for this fact, most frequent first;
+4. for a number, values of the same shape (`quizzes.number_shapes`);
+5. same-kind answers of the article, the topic, then the library.
+
+Rules:
+- Nothing that grades as correct against the answer, its alternatives or any term-bank alias
+  of it; nothing the question's stem names (the stem would rule it out); no duplicate.
+- Siblings are written the way the answer is: in its script, with as many words, in backticks
+  when it is code (`何恺明` takes `李飞飞`, `Kaiming` takes `Hinton`).
+- Automatic options from sources 3 to 5 have the answer's kind and script; numbers also its
+  shape; when the bank knows the answer's category, nothing of another category; and, except
+  learners' mistakes, a similar length (within half the answer's length, but always 3 and never
+  more than 6 characters) and no overlap with the answer (`Adam-W` is no option for `AdamW`).
+- Editor options, siblings and learners' mistakes are trusted on looking like the answer
+  (`~Adam` for `AdamW` is a sibling, not a typo); other automatic options are graded with no
+  known terms, so any one-letter variant of the answer is refused.
 - Two options are the same option when their comparison forms match after their own kind's rules
   and case folding (`Yield` and `yield` are one option), or when they are the same number.
 """
 
+import enum
 import random
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
-from decimal import Decimal
+from typing import NamedTuple
 
+from quizzes.giveaways import mentions
 from quizzes.grading import grade, normalise
-from quizzes.kinds import Kind, Number, classify, parse_number
+from quizzes.kinds import Classified, Kind, Script, classify, is_wrapped, parse_number
+from quizzes.number_shapes import same_shape_fractions, same_shape_values, shape_key
+from terms.bank import BankTerm, TermBank
 
 MAX_LENGTH_DIFFERENCE = 6
 MIN_LENGTH_DIFFERENCE = 3
-# Past this, "nearby" numbers stop being plausible and Decimal arithmetic stops being cheap.
-NEARBY_NUMBERS_LIMIT = Decimal(10) ** 15
+EMPTY_BANK = TermBank()
+
+
+class Source(enum.StrEnum):
+    EDITOR = "editor"
+    BANK = "bank"
+    MISTAKE = "mistake"
+    NUMBER = "number"
+    ARTICLE = "article"
+    TOPIC = "topic"
+    LIBRARY = "library"
+
+
+class Option(NamedTuple):
+    text: str
+    source: Source
 
 
 def choose_wrong_options(
@@ -42,10 +66,10 @@ def choose_wrong_options(
     library: Sequence[str],
     seed: int,
     count: int = 3,
+    **sources,
 ) -> tuple[str, ...] | None:
     """Exactly `count` wrong options, best first, or None when fewer good ones exist."""
-    chosen = []
-    for option in ranked_wrong_options(
+    chosen = choose_options(
         answer,
         alternatives,
         editor_options,
@@ -53,7 +77,18 @@ def choose_wrong_options(
         same_topic=same_topic,
         library=library,
         seed=seed,
-    ):
+        count=count,
+        **sources,
+    )
+    return None if chosen is None else tuple(option.text for option in chosen)
+
+
+def choose_options(
+    answer: str, alternatives: Sequence[str], editor_options: Sequence[str], *, count: int = 3, **sources
+) -> tuple[Option, ...] | None:
+    """Like choose_wrong_options, with the source of each option."""
+    chosen = []
+    for option in ranked_options(answer, alternatives, editor_options, **sources):
         chosen.append(option)
         if len(chosen) == count:
             return tuple(chosen)
@@ -61,24 +96,36 @@ def choose_wrong_options(
 
 
 def ranked_wrong_options(
+    answer: str, alternatives: Sequence[str], editor_options: Sequence[str], **sources
+) -> Iterator[str]:
+    """Every good wrong option's text, best source first."""
+    return (option.text for option in ranked_options(answer, alternatives, editor_options, **sources))
+
+
+def ranked_options(
     answer: str,
     alternatives: Sequence[str],
     editor_options: Sequence[str],
     *,
-    same_article: Sequence[str],
-    same_topic: Sequence[str],
-    library: Sequence[str],
+    same_article: Sequence[str] = (),
+    same_topic: Sequence[str] = (),
+    library: Sequence[str] = (),
     seed: int,
-) -> Iterator[str]:
-    """Every good wrong option, best tier first, shuffled by `seed` within a tier."""
+    bank: TermBank = EMPTY_BANK,
+    mistakes: Sequence[str] = (),
+    stem: str = "",
+    today: date | None = None,
+) -> Iterator[Option]:
+    """Every good wrong option, best source first, shuffled by `seed` where order is not meant."""
     rng = random.Random(seed)
-    taken = {_identity(text) for text in (answer, *alternatives)}
+    accepted = [*alternatives, *sorted(bank.aliases_for(answer) - {answer})]
+    taken = {_identity(text) for text in (answer, *accepted)}
 
     def fresh(option: str, *, known_terms: Sequence[str]) -> bool:
         identity = _identity(option)
-        if not identity or identity in taken:
+        if not identity or identity in taken or (stem and mentions(stem, option)):
             return False
-        if grade(option, answer, alternatives, known_terms=known_terms).accepted:
+        if grade(option, answer, accepted, known_terms=known_terms).accepted:
             return False
         taken.add(identity)
         return True
@@ -86,15 +133,75 @@ def ranked_wrong_options(
     for option in editor_options:
         option = option.strip()
         if fresh(option, known_terms=editor_options):
-            yield option
+            yield Option(option, Source.EDITOR)
 
-    looks_alike = _look_alike_test(answer, alternatives)
-    for tier in (same_article, _nearby_numbers(answer), _sibling_letters(answer), same_topic, library):
+    for option in _siblings(answer, bank, near=editor_options, rng=rng):
+        if fresh(option, known_terms=[option]):
+            yield Option(option, Source.BANK)
+
+    looks_alike = _look_alike_test(answer, accepted, bank)
+    for option in dict.fromkeys(text.strip() for text in mistakes):
+        # What several learners typed (and was graded wrong) is plausible whatever its length
+        # or overlap with the answer (`Adam` for `AdamW`); kind and script still hold.
+        if looks_alike(option, typed_by_learners=True) and fresh(option, known_terms=[option]):
+            yield Option(option, Source.MISTAKE)
+
+    for option in _same_shape_numbers(answer, today):
+        if looks_alike(option) and fresh(option, known_terms=()):
+            yield Option(option, Source.NUMBER)
+
+    for source, tier in (
+        (Source.ARTICLE, same_article),
+        (Source.TOPIC, same_topic),
+        (Source.LIBRARY, library),
+    ):
         candidates = list(dict.fromkeys(text.strip() for text in tier))
         rng.shuffle(candidates)
         for option in candidates:
             if looks_alike(option) and fresh(option, known_terms=()):
-                yield option
+                yield Option(option, source)
+
+
+def _siblings(answer: str, bank: TermBank, *, near: Sequence[str], rng: random.Random) -> list[str]:
+    """The answer's siblings in the bank written like it, nearest first; ties in random order."""
+    letters = _sibling_letters(answer)
+    if letters:
+        rng.shuffle(letters)
+        return letters
+    siblings = bank.siblings(answer, near=near)
+    # Equally near siblings (one before, one after in the bank) are taken in seeded order.
+    keyed = [(index // 2, rng.random(), term) for index, term in enumerate(siblings)]
+    written = (_written_like(answer, term) for _, _, term in sorted(keyed, key=lambda row: row[:2]))
+    return [text for text in written if text]
+
+
+def _written_like(answer: str, term: BankTerm) -> str | None:
+    """The spelling of `term` that could stand where `answer` stands, or None."""
+    text = answer.strip()
+    wrapper = "`" if is_wrapped(text, "`") else "$" if is_wrapped(text, "$") else ""
+    bare = text.strip(wrapper) if wrapper else text
+    wanted = classify(text)
+    fits = [
+        spelling
+        for spelling in term.spellings
+        if _same_look(classify(f"{wrapper}{spelling}{wrapper}"), wanted)
+    ]
+    if not fits:
+        return None
+    words = len(bare.split())
+    best = min(fits, key=lambda spelling: (len(spelling.split()) != words, abs(len(spelling) - len(bare))))
+    return f"{wrapper}{best}{wrapper}"
+
+
+def _same_look(one: Classified, other: Classified) -> bool:
+    """Whether a sibling spelled `one` can stand beside an answer spelled `other`: code beside
+    code, and Latin words beside Latin identifiers (`subsample`, `max_samples`)."""
+    if one.kind is Kind.CODE or other.kind is Kind.CODE:
+        return one.kind == other.kind
+    latin = {Kind.LATIN, Kind.MIXED}
+    if one.script is other.script is Script.LATIN and {one.kind, other.kind} <= latin:
+        return True
+    return one == other
 
 
 def _identity(text: str) -> object:
@@ -105,55 +212,41 @@ def _identity(text: str) -> object:
     return normalise(normalise(text, code=kind is Kind.CODE, formula=kind is Kind.FORMULA))
 
 
-def _look_alike_test(answer: str, alternatives: Sequence[str]) -> Callable[[str], bool]:
+def _look_alike_test(answer: str, accepted: Sequence[str], bank: TermBank) -> Callable[[str], bool]:
     """A test that an automatic option could pass for the answer without giving it away."""
     classified = classify(answer)
     kind = classified.kind
     answer_number = parse_number(answer) if kind is Kind.NUMBER else None
     answer_length = len(normalise(answer, code=kind is Kind.CODE, formula=kind is Kind.FORMULA))
     allowed_difference = min(MAX_LENGTH_DIFFERENCE, max(MIN_LENGTH_DIFFERENCE, answer_length // 2))
+    category = bank.category_of(answer)
     # Case-insensitive even for code: `Yield` beside `yield` is a trick, not a question.
-    accepted_forms = [normalise(text) for text in (answer, *alternatives)]
+    accepted_forms = [normalise(text) for text in (answer, *accepted)]
     accepted_forms = [form for form in accepted_forms if form]
 
-    def looks_alike(option: str) -> bool:
+    def looks_alike(option: str, typed_by_learners: bool = False) -> bool:
         if classify(option) != classified:
             return False
         if answer_number is not None:
             option_number = parse_number(option)
-            if option_number is None or _shape(option_number) != _shape(answer_number):
+            if option_number is None or shape_key(option_number) != shape_key(answer_number):
                 return False
+        if category and bank.category_of(option) not in ("", category):
+            return False
         length = len(normalise(option, code=kind is Kind.CODE, formula=kind is Kind.FORMULA))
-        if abs(length - answer_length) > allowed_difference:
+        if not typed_by_learners and abs(length - answer_length) > allowed_difference:
             return False
         form = normalise(option)
+        # `0.95` beside `0.9` is another value, not a give-away.
+        if answer_number is not None or typed_by_learners:
+            return bool(form)
         return bool(form) and not any(form in other or other in form for other in accepted_forms)
 
     return looks_alike
 
 
-def _shape(number: Number) -> tuple[object, ...]:
-    return (number.unit, _is_year(number), number.decimals == 0, number.exponent is None)
-
-
-def _is_year(number: Number) -> bool:
-    value = number.value
-    return (
-        not number.suffix
-        and not number.grouped
-        and number.exponent is None
-        and number.decimals == 0
-        and 1800 <= value <= 2100
-        and not _is_power_of_two(int(value))
-    )
-
-
-def _is_power_of_two(value: int) -> bool:
-    return value >= 2 and value & (value - 1) == 0
-
-
 # Greek letters that name things in ML formulas (learning rate, momentum, epsilon, ...): an
-# answer that is one of them takes the others as options, the way a number takes its neighbours.
+# answer that is one of them takes the others as options, as a term takes its siblings.
 GREEK_LETTERS = ("αβγδεηθλμρστφω", "ΓΔΘΛΣΦΨΩ")
 
 
@@ -167,69 +260,8 @@ def _sibling_letters(answer: str) -> list[str]:
     return []
 
 
-def _nearby_numbers(answer: str) -> list[str]:
-    """Plausible values near a numeric answer, written the way the answer is written."""
+def _same_shape_numbers(answer: str, today: date | None) -> list[str]:
     if classify(answer).kind is not Kind.NUMBER:
-        return []
+        return same_shape_fractions(answer)
     number = parse_number(answer)
-    if number is None or abs(number.value) >= NEARBY_NUMBERS_LIMIT:
-        return []
-    if number.exponent is not None:
-        return _nearby_scientific(number)
-    value = number.value
-    if _is_year(number):
-        latest = max(int(value), date.today().year)
-        years = range(int(value) - 5, int(value) + 6)
-        return [str(year) for year in years if year != value and year <= latest]
-    if number.decimals == 0:
-        # A share moves in steps of ten points at most: 100% -> 90%, not 200%.
-        largest_step = 10 if number.unit == "%" else None
-        candidates = [(candidate, 0) for candidate in _nearby_integers(int(value), largest_step)]
-    else:
-        step = Decimal(1).scaleb(-number.decimals)
-        candidates = [(value + k * step, number.decimals) for k in (-2, -1, 1, 2)]
-        candidates.append((value / 10, number.decimals + 1))
-        # 0.5 -> 5 leaves the range a ratio lives in; 3.14 -> 31.4 is still a number like it.
-        if abs(value) >= 1 or abs(value * 10) < 1:
-            candidates.append((value * 10, max(number.decimals - 1, 0)))
-    return [
-        _written_like(number, candidate, decimals)
-        for candidate, decimals in candidates
-        if candidate != value
-        and (value <= 0 or candidate > 0)
-        and (value < 0 or candidate >= 0)
-        and not (number.unit == "%" and value <= 100 < candidate)
-    ]
-
-
-def _nearby_integers(value: int, largest_step: int | None = None) -> list[int]:
-    if _is_power_of_two(value):  # powers of two go to neighbouring powers
-        return [value // 4, value // 2, value * 2, value * 4]
-    digits = str(abs(value))
-    trailing_zeros = len(digits) - len(digits.rstrip("0")) if value else 0
-    # Step on the last non-zero digit of a round number, else on the second digit: 175 -> 165.
-    step = 10 ** max(trailing_zeros, len(digits) - 2)
-    step = min(step, largest_step or step)
-    nearby = [value + k * step for k in (-2, -1, 1, 2)] + [value * 2]
-    if value % 2 == 0:
-        nearby.append(value // 2)
-    return nearby
-
-
-def _nearby_scientific(number: Number) -> list[str]:
-    sign = "-" if number.value < 0 else ""
-    shifts = [number.exponent + k for k in (-2, -1, 1, 2)]
-    written = [f"{sign}{number.mantissa}e{exponent}{number.suffix}" for exponent in shifts]
-    if number.mantissa.isdigit():
-        mantissa = int(number.mantissa)
-        written += [
-            f"{sign}{other}e{number.exponent}{number.suffix}"
-            for other in (mantissa - 1, mantissa + 1)
-            if 0 < other < 10
-        ]
-    return written
-
-
-def _written_like(number: Number, value: Decimal, decimals: int) -> str:
-    grouping = "," if number.grouped else ""
-    return f"{value:{grouping}.{decimals}f}{number.suffix}"
+    return same_shape_values(number, today) if number else []

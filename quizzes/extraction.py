@@ -14,14 +14,22 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
-from articles.markup import Fact
+from articles.markup import BLANK, Fact, leans_on_previous
 from articles.models import Article
-from quizzes.distractors import choose_wrong_options
+from quizzes.distractors import choose_options
+from quizzes.giveaways import fact_warnings
 from quizzes.grading import normalise
 from quizzes.identity import FactVersion, match_facts
 from quizzes.kinds import classify
+from quizzes.mistakes import frequent_mistakes
 from quizzes.models import KeyFact, KnownTerm, Question, QuizItem
 from quizzes.topic_moves import move_to_topic
+from terms.bank import TermBank
+from terms.curation import record_suggestions
+from terms.keys import spelling_key
+from terms.lookup import load_bank
+from terms.signals import bank_changed
+from terms.suggesting import FactTerms
 
 # How many same-kind answers from the rest of the library are offered to the option picker.
 LIBRARY_POOL_SIZE = 200
@@ -186,7 +194,9 @@ def sync_article_facts(article: Article) -> FactChanges:
         # A fact's wrong options depend on it and on the answers of its kind around it.
         changed_kinds = {(kind, script) for kind, script, _ in old_pool ^ _answer_pool(facts)}
         refresh += [fact for fact in facts if (fact.kind, fact.script) in changed_kinds]
-        _regenerate_questions(article, facts, {id(fact) for fact in created + refresh})
+        bank = load_bank()
+        _regenerate_questions(article, facts, {id(fact) for fact in created + refresh}, bank)
+        _suggest_terms(article, parsed, bank)
         kept = len(facts) - len(created) - reworded
         return FactChanges(kept, reworded, len(created), *changes)
 
@@ -204,13 +214,25 @@ STORED_FIELDS = [
     "anchor",
     "kind",
     "script",
+    "warnings",
     "is_active",
     "retired_at",
 ]
 
 
-# What a fact's own wrong options are chosen from (with the article's and topic's answers).
-OPTION_INPUTS = {"topic", "answer", "alternatives", "wrong_options", "kind", "script", "is_active"}
+# What a fact's own wrong options are chosen from (with the article's and topic's answers, the
+# term bank and learners' mistakes); the stem counts because an option it names is dropped.
+OPTION_INPUTS = {
+    "topic",
+    "answer",
+    "alternatives",
+    "wrong_options",
+    "sentence",
+    "context",
+    "kind",
+    "script",
+    "is_active",
+}
 
 
 def _answer_pool(facts: list[KeyFact]) -> set[tuple[str, str, str]]:
@@ -251,6 +273,19 @@ def _copy_parsed(fact: KeyFact, parsed: Fact, position: int, article: Article, a
     fact.anchor = parsed.anchor
     fact.kind = classified.kind.value
     fact.script = classified.script.value
+    fact.warnings = [
+        warning.as_dict()
+        for warning in fact_warnings(
+            answer=parsed.answer,
+            alternatives=parsed.alternatives,
+            wrong_options=parsed.wrong_options,
+            sentence=parsed.sentence,
+            context=parsed.context,
+            leans_back=leans_on_previous(parsed.sentence),
+            line=parsed.line,
+            column=parsed.column,
+        )
+    ]
     fact.is_active = active
     # Retired means "no longer in the text"; a draft's facts are inactive, not retired.
     fact.retired_at = None
@@ -314,7 +349,19 @@ def _remember_terms(parsed: list[Fact]) -> None:
     )
 
 
-def _regenerate_questions(article: Article, facts: list[KeyFact], refresh: set[int]) -> None:
+def _suggest_terms(article: Article, parsed: list[Fact], bank: TermBank) -> None:
+    """The bank learns from the library: answers, alternatives and `~` options become
+    suggestions an editor reviews (terms.curation)."""
+    facts = [
+        FactTerms(fact.answer, fact.alternatives, fact.wrong_options, where=article.slug)
+        for fact in parsed
+    ]
+    record_suggestions(facts, bank)
+
+
+def _regenerate_questions(
+    article: Article, facts: list[KeyFact], refresh: set[int], bank: TermBank
+) -> None:
     """Generate the questions of the facts in `refresh` (by id()), and of any fact lacking one.
 
     A fact whose options' inputs are unchanged keeps its questions as they are: the topic's
@@ -324,7 +371,8 @@ def _regenerate_questions(article: Article, facts: list[KeyFact], refresh: set[i
         (question.fact_id, question.type): question for question in Question.objects.filter(fact__in=facts)
     }
     before = {
-        question.pk: (question.is_generated, list(question.wrong_options)) for question in questions.values()
+        question.pk: (question.is_generated, list(question.wrong_options), list(question.option_sources))
+        for question in questions.values()
     }
     # Only an answer of the fact's own kind can be its wrong option (distractors' rule): pools
     # sorted out by kind once, not scanned whole for each of a long note's facts.
@@ -335,6 +383,7 @@ def _regenerate_questions(article: Article, facts: list[KeyFact], refresh: set[i
         .exclude(article=article)
         .values_list("answer", flat=True)
     )
+    mistakes = frequent_mistakes(QuizItem.objects.wrong_fill_in_answers([f for f in facts if f.pk]))
     library_pools: dict[tuple[str, str], list[str]] = {}
 
     def library_pool(fact: KeyFact) -> list[str]:
@@ -361,25 +410,41 @@ def _regenerate_questions(article: Article, facts: list[KeyFact], refresh: set[i
         fill_in.is_generated = True
         wrong = None
         if fact.is_active:
-            wrong = _wrong_options(fact, same_article, topic_pool, None)
+            key = (fact.kind, fact.script)
+            sources = {
+                "same_article": [answer for answer in same_article.get(key, ()) if answer != fact.answer],
+                "same_topic": topic_pool.get(key, ()),
+                "bank": bank,
+                "mistakes": mistakes.get(fact.pk, ()),
+                "stem": f"{fact.context}\n{fact.sentence.replace(BLANK, '')}",
+                "seed": int(fact.fingerprint[:8], 16),
+            }
+            wrong = choose_options(fact.answer, fact.alternatives, fact.wrong_options, **sources)
             if wrong is None:
-                wrong = _wrong_options(fact, same_article, topic_pool, library_pool(fact))
+                sources["library"] = library_pool(fact)
+                wrong = choose_options(fact.answer, fact.alternatives, fact.wrong_options, **sources)
         mcq = questions.get((fact.pk, Question.Type.MULTIPLE_CHOICE))
         if wrong is not None or mcq is not None:
             mcq = mcq or Question(fact=fact, type=Question.Type.MULTIPLE_CHOICE)
             # Without three good wrong options there is no multiple-choice question;
             # the row stays (with its statistics and an editor's "disabled") for later.
             mcq.is_generated = wrong is not None
-            mcq.wrong_options = list(wrong or mcq.wrong_options)
+            if wrong is not None:
+                mcq.wrong_options = [option.text for option in wrong]
+                mcq.option_sources = [option.source.value for option in wrong]
         for question in (fill_in, mcq):
             if question is None:
                 continue
             if not question.pk:
                 to_create.append(question)
-            elif before[question.pk] != (question.is_generated, question.wrong_options):
+            elif before[question.pk] != (
+                question.is_generated,
+                question.wrong_options,
+                question.option_sources,
+            ):
                 to_update.append(question)
     Question.objects.bulk_create(to_create)
-    Question.objects.bulk_update(to_update, ["is_generated", "wrong_options"])
+    Question.objects.bulk_update(to_update, ["is_generated", "wrong_options", "option_sources"])
 
 
 def _by_kind(answers) -> dict[tuple[str, str], list[str]]:
@@ -391,14 +456,46 @@ def _by_kind(answers) -> dict[tuple[str, str], list[str]]:
     return pools
 
 
-def _wrong_options(fact: KeyFact, same_article, topic_pool, library):
-    key = (fact.kind, fact.script)
-    return choose_wrong_options(
-        fact.answer,
-        fact.alternatives,
-        fact.wrong_options,
-        same_article=[answer for answer in same_article.get(key, ()) if answer != fact.answer],
-        same_topic=topic_pool.get(key, ()),
-        library=library or [],
-        seed=int(fact.fingerprint[:8], 16),
+def regenerate_questions(article_ids) -> int:
+    """Choose every option of these articles' facts again (the bank or learners' mistakes
+    changed); facts, and so every learner's history, stay as they are."""
+    articles = Article.objects.filter(pk__in=set(article_ids)).order_by("pk")
+    bank = load_bank()
+    for article in articles:
+        with transaction.atomic():
+            facts = list(article.facts.all())
+            _regenerate_questions(article, facts, {id(fact) for fact in facts}, bank)
+    return len(articles)
+
+
+@receiver(bank_changed, dispatch_uid="quizzes.regenerate_on_bank_change")
+def regenerate_on_bank_change(sender, keys=None, **kwargs):
+    """Articles with a fact whose answer or option is one of `keys` (every article for None)."""
+    facts = KeyFact.objects.active().values_list("article_id", "answer", "wrong_options")
+    affected = {
+        article_id
+        for article_id, answer, options in facts
+        if keys is None or any(spelling_key(text) in keys for text in (answer, *options))
+    }
+    regenerate_questions(affected)
+
+
+def regenerate_for_mistakes() -> int:
+    """Articles whose facts have frequent learner mistakes not yet among their options."""
+    answered = QuizItem.objects.filter(
+        question__type=Question.Type.FILL_IN, verdict=QuizItem.Verdict.WRONG
+    ).values("fact_id")
+    mistakes = frequent_mistakes(QuizItem.objects.wrong_fill_in_answers(answered))
+    options = dict(
+        Question.objects.filter(
+            fact_id__in=mistakes, type=Question.Type.MULTIPLE_CHOICE
+        ).values_list("fact_id", "wrong_options")
+    )
+    stale = [
+        fact_id
+        for fact_id, typed in mistakes.items()
+        if len(options.get(fact_id) or []) < 3 or not set(typed) & set(options.get(fact_id) or [])
+    ]
+    return regenerate_questions(
+        KeyFact.objects.filter(pk__in=stale).values_list("article_id", flat=True)
     )

@@ -66,6 +66,8 @@ class KeyFact(models.Model):
             "(0.15 for 15%, 三 for 3, a unit after it) and no rewriting of its formula."
         ),
     )
+    # What would give the question away (quizzes.giveaways): [{line, column, message, ...}].
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
     is_active = models.BooleanField(_("active"), default=True, db_index=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
@@ -102,6 +104,8 @@ class Question(models.Model):
     type = models.CharField(_("type"), max_length=8, choices=Type.choices)
     # The three wrong options of a multiple-choice question (empty for fill-in).
     wrong_options = models.JSONField(_("wrong options"), default=list, blank=True)
+    # Where each wrong option came from (quizzes.distractors.Source), in the same order.
+    option_sources = models.JSONField(default=list, blank=True)
     # Generated questions come and go with their fact; an editor's "disabled" stays.
     is_generated = models.BooleanField(_("generated"), default=True)
     is_disabled = models.BooleanField(_("disabled"), default=False)
@@ -227,6 +231,19 @@ class QuizItemQuerySet(models.QuerySet):
             self.select_related("question", "fact__article")
             .defer("fact__article__body", "fact__article__body_html")
             .order_by("position")
+        )
+
+    def wrong_fill_in_answers(self, facts):
+        """(fact id, typed answer, learner id) of every wrong fill-in answer to these facts."""
+        return (
+            self.filter(
+                fact__in=facts,
+                question__type=Question.Type.FILL_IN,
+                verdict=QuizItem.Verdict.WRONG,
+            )
+            .exclude(response="")
+            .values_list("fact_id", "response", "quiz__user_id")
+            .distinct()
         )
 
 

@@ -211,8 +211,9 @@ COLUMNS = {
     Article: "id topic title slug body body_html fact_list fact_count status author created_at "
     "updated_at",
     KeyFact: "id article topic fingerprint position answer alternatives wrong_options hint sentence "
-    "context anchor kind script is_active created_at",
-    Question: "id fact type wrong_options is_generated is_disabled times_asked times_correct",
+    "context anchor kind script warnings is_active created_at",
+    Question: "id fact type wrong_options option_sources is_generated is_disabled times_asked "
+    "times_correct",
     Quiz: "id user topic mode item_count answered_count correct_count created_at finished_at",
     QuizItem: "id quiz position question fact options response verdict answered_at",
     Card: "id user fact topic state step stability difficulty due last_review reviews misses "
@@ -394,14 +395,15 @@ def _create_library(scale, topics, editor, now, rows) -> Library:
             kind, script = classified[fact.answer]
             fact_rows.append((
                 fact_id, article_id, topic.pk, key, position, fact.answer, "[]", "[]", "",
-                fact.sentence, fact.context, fact.anchor, kind, script, True, changed,
+                fact.sentence, fact.context, fact.anchor, kind, script, "[]", True, changed,
             ))
             wrong = wrong_options_for(fact.answer)
             wrong_json = json.dumps(wrong, ensure_ascii=False)
             question_rows += [
-                (first_question + 2 * index, fact_id, Question.Type.FILL_IN, "[]", True, False, 0, 0),
+                (first_question + 2 * index, fact_id, Question.Type.FILL_IN, "[]", "[]", True, False,
+                 0, 0),
                 (first_question + 2 * index + 1, fact_id, Question.Type.MULTIPLE_CHOICE, wrong_json,
-                 True, False, 0, 0),
+                 json.dumps(["editor"] * len(wrong)), True, False, 0, 0),
             ]
             answers.append(fact.answer)
             options.append(wrong)

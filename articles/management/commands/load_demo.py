@@ -40,8 +40,9 @@ class Command(BaseCommand):
             self.stderr.write(f"failed: {result.path}: {result.detail}")
         if failed:
             raise CommandError("the demo library did not import cleanly")
-        created = sum(result.outcome is Outcome.CREATED for result in results)
-        self.stdout.write(f"Demo library: {len(results)} notes ({created} new).")
+        notes = [result for result in results if result.path.endswith(".md")]
+        created = sum(result.outcome is Outcome.CREATED for result in notes)
+        self.stdout.write(f"Demo library: {len(notes)} notes ({created} new).")
         # Saved notes are indexed as they are saved; unchanged ones from before the search
         # index existed are indexed here.
         call_command("rebuild_search_index", missing=True, stdout=self.stdout)

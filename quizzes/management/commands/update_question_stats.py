@@ -1,7 +1,9 @@
-"""manage.py update_question_stats: the discrimination index of every question asked enough."""
+"""manage.py update_question_stats: every question's discrimination index, and learners' frequent
+mistakes as wrong options."""
 
 from django.core.management.base import BaseCommand
 
+from quizzes.extraction import regenerate_for_mistakes
 from quizzes.models import Question
 from quizzes.statistics import MIN_ANSWERS, discrimination_by_question
 
@@ -20,3 +22,6 @@ class Command(BaseCommand):
                 question.discrimination = batch[question.pk]
             Question.objects.bulk_update(questions, ["discrimination"])
         self.stdout.write(f"{len(ids)} questions updated.")
+        # Wrong answers several learners typed become wrong options of their fact.
+        articles = regenerate_for_mistakes()
+        self.stdout.write(f"Options re-chosen for {articles} articles with frequent mistakes.")

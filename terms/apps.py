@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TermsConfig(AppConfig):
+    name = "terms"
+    verbose_name = "Terms"
