@@ -126,6 +126,7 @@ BODY = "# 优化\n\n训练大模型常用的优化器是{{AdamW}}。\n"
 def answer_wrongly(fact, user, typed):
     question = Question.objects.get(fact=fact, type="fill_in")
     quiz = Quiz.objects.create(user=user, topic=fact.topic, item_count=1, answered_count=1)
+    Quiz.objects.filter(pk=quiz.pk).update(finished_at=quiz.created_at)  # one open quiz a topic
     QuizItem.objects.create(
         quiz=quiz, position=0, question=question, fact=fact, response=typed, verdict="wrong",
         answered_at=quiz.created_at,
