@@ -244,7 +244,7 @@ class ArticleAdmin(
 
     @admin.display(description=_("parsed key facts"))
     def parsed_facts(self, article):
-        if not article.pk:
+        if not article.pk or article.is_too_long:  # a refused body is never rendered
             return "-"
         # Kept from the save (Article.fact_list): the change page never parses the body.
         facts = [

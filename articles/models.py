@@ -128,8 +128,26 @@ class Article(models.Model):
             self.__dict__["_rendered"] = cached
         return cached[1]
 
+    @property
+    def is_too_long(self) -> bool:
+        """Longer than a note may be: refused before rendering, which would take too long."""
+        return len(self.body) > settings.NOTESITE_MAX_BODY_CHARS
+
     def clean(self):
         super().clean()
+        if self.is_too_long:
+            raise ValidationError(
+                {
+                    "body": ValidationError(
+                        _(
+                            "This note is too long: %(length)d characters, at most %(limit)d. "
+                            "Nothing was saved; split it into several notes."
+                        ),
+                        code="too_long",
+                        params={"length": len(self.body), "limit": settings.NOTESITE_MAX_BODY_CHARS},
+                    )
+                }
+            )
         try:
             self.rendered  # noqa: B018 - renders and caches, or raises
         except MarkupError as error:

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from articles.models import Article, Topic
 
@@ -13,7 +13,7 @@ def _visible_count_filter(user):
     return Q(articles__status=Article.Status.PUBLISHED)
 
 
-@require_GET
+@require_safe
 def topic_list(request):
     # Meta.ordering is not applied to aggregate queries: order explicitly.
     topics = Topic.objects.annotate(
@@ -22,7 +22,7 @@ def topic_list(request):
     return render(request, "articles/topic_list.html", {"topics": topics})
 
 
-@require_GET
+@require_safe
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     articles = (
@@ -34,7 +34,7 @@ def topic_detail(request, slug):
     return render(request, "articles/topic_detail.html", {"topic": topic, "articles": articles})
 
 
-@require_GET
+@require_safe
 def article_detail(request, slug):
     article = get_object_or_404(
         Article.objects.visible_to(request.user).select_related("topic"), slug=slug

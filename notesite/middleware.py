@@ -33,9 +33,9 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         logger.error("database unavailable: %s %s: %s", request.method, request.path, exception)
-        _close_connections()
+        close_connections()
         response = HttpResponse(
-            loader.get_template("503.html").render({"stylesheet": _stylesheet()}),
+            loader.get_template("503.html").render({"stylesheet": stylesheet()}),
             status=503,
         )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
@@ -43,7 +43,7 @@ class DatabaseUnavailableMiddleware:
         return response
 
 
-def _close_connections():
+def close_connections():
     """Drop every open connection: the next request opens a new one instead of reusing a dead
     one (CONN_MAX_AGE keeps them). One inside a transaction (a test's) is left to its owner."""
     for connection in connections.all(initialized_only=True):
@@ -55,7 +55,7 @@ def _close_connections():
             logger.debug("closing the %s connection failed", connection.alias, exc_info=True)
 
 
-def _stylesheet() -> str:
+def stylesheet() -> str:
     try:
         return static("css/site.css")
     except ValueError:  # a manifest without the file: the plain address still works in most set-ups

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_ratelimit",
+    "throttling",
     "articles",
     "quizzes",
     "search",
@@ -53,8 +55,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "notesite.head.HeadWithoutBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "notesite.middleware.DatabaseUnavailableMiddleware",
+    # Before anything reads the body (CSRF does, in its process_view).
+    "notesite.encoding.Utf8BodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -65,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "quizzes.middleware.LearnerMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
     # Last, as django-axes asks, so it sees the outcome of every login attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -131,17 +137,69 @@ LOGIN_REDIRECT_URL = "articles:topic_list"
 LOGOUT_REDIRECT_URL = "articles:topic_list"
 
 # Several app servers can share one database: no process keeps anything a request needs.
-# Sessions and login failures live in the database, and nothing here uses Django's cache.
+# Sessions and login failures live in the database; rate limits live in the shared cache below.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
-# Login throttling: five failures in a row lock the account (not the IP) for a while.
+# The shared cache holds the rate limits, so they hold across worker processes and app servers:
+# Redis when REDIS_URL is set, otherwise a table of the database (made by throttling's migration).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "notesite"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "throttling.cache.AtomicDatabaseCache",
+            "LOCATION": "notesite_cache",
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "notesite"),
+            # An increment re-sets the entry with this timeout: a day, the longest rate period,
+            # so no count expires inside its window; and room for a flood of distinct clients
+            # before culling would forget counts.
+            "TIMEOUT": 86400,
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+
+# The client's address: the connection's, or, behind a proxy that says so, the address the
+# proxy appended last to X-Forwarded-For (anything before it is whatever the client claimed).
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+
+# Login throttling (django-axes): failures lock the username, and failures from one address
+# lock that address across every username it tries. A locked request is refused before any
+# password is hashed (axes' backend comes first), and refusals during a lockout neither write
+# nor extend it, so a flood costs one cheap query per attempt.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "throttling.client.client_ip"
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Rate limits (django-ratelimit) per action, "count/period" (s, m, h, d; "10/5m" works too).
+# Each is counted per signed-in learner, or per client address for anonymous actions.
+RATELIMIT_IP_META_KEY = "throttling.client.client_ip"
+RATELIMIT_VIEW = "throttling.views.too_many_requests"
+NOTESITE_RATES = {
+    "signup": os.environ.get("NOTESITE_RATE_SIGNUP", "5/h"),
+    "quiz-start": os.environ.get("NOTESITE_RATE_QUIZ_START", "30/10m"),
+    "review-start": os.environ.get("NOTESITE_RATE_REVIEW_START", "30/10m"),
+    "password-reset": os.environ.get("NOTESITE_RATE_PASSWORD_RESET", "5/h"),
+    "appeal": os.environ.get("NOTESITE_APPEAL_RATE", "30/h"),
+}
+
+# A note's body is refused above this many characters, before it is rendered; the form's
+# upload limit leaves room for such a body percent-encoded (up to 9 bytes a Chinese character),
+# so an oversized one comes back to the editor with the error instead of being dropped.
+NOTESITE_MAX_BODY_CHARS = int(os.environ.get("NOTESITE_MAX_BODY_CHARS", "200000"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, NOTESITE_MAX_BODY_CHARS * 9 * 2)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -198,7 +256,10 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_errors_on_one_line": {"()": "notesite.logs.ClientErrorsOnOneLine"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["client_errors_on_one_line"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 
@@ -220,6 +281,12 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "notesite <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Password reset by mail is offered only where mail is configured (a host, or development's
+# console): in production without DJANGO_EMAIL_HOST the reset page says whom to ask instead.
+NOTESITE_EMAIL_ENABLED = bool(_EMAIL_HOST) or DEBUG
+# Who learners ask when they cannot reset their password by mail (shown on the reset page).
+NOTESITE_HELP_CONTACT = os.environ.get("NOTESITE_HELP_CONTACT", "")
 # Where links in e-mails point (no request to take the host from).
 NOTESITE_SITE_URL = os.environ.get("NOTESITE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -229,9 +296,9 @@ NOTESITE_FSRS_FUZZING = env_bool("NOTESITE_FSRS_FUZZING", True)
 # How many "I was right" appeals one learner may make (django-ratelimit's "count/period").
 NOTESITE_APPEAL_RATE = os.environ.get("NOTESITE_APPEAL_RATE", "30/h")
 
-# Issue 4 asks that failures lock the account itself, whatever IP they come from; axes warns
-# about exactly that choice (W006), so it is silenced on purpose.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# django-ratelimit names the backends it was tested with; Django's own Redis cache and the
+# database cache whose increment is made atomic here (throttling.cache) are not among them.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 # Deliberately slow password hashing is the point in production and a waste in tests.
 if env_bool("DJANGO_FAST_PASSWORD_HASHING", False):

@@ -3,6 +3,8 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from quizzes import auth_views
+
 
 class FaviconRedirect(RedirectView):
     """Resolved per request: with the manifest storage the address exists only after collectstatic,
@@ -14,11 +16,17 @@ class FaviconRedirect(RedirectView):
         return static("favicon.svg")
 
 
+handler404 = "notesite.error_views.page_not_found"
+
 urlpatterns = [
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
     path("favicon.ico", FaviconRedirect.as_view()),
     path("healthz", include("notesite.health")),
     path("admin/", admin.site.urls),
+    # Before Django's own: the same addresses, with lengths checked and limits kept.
+    path("accounts/login/", auth_views.login, name="login"),
+    path("accounts/password_reset/", auth_views.password_reset, name="password_reset"),
+    path("accounts/password_reset/done/", auth_views.password_reset_done, name="password_reset_done"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("quizzes.urls")),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from quizzes.forms import HabitForm, RetentionForm, SignupForm
 from quizzes.middleware import remember_timezone
 from quizzes.models import Card, LearnerProfile
+from throttling.limits import limited
 
 # The new user has just typed their password; no need to ask django-axes about it again.
 SIGNUP_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -26,7 +27,8 @@ def _safe_next(request) -> str | None:
     return None
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
+@limited("signup", key="ip")
 def signup(request):
     if request.user.is_authenticated:
         return redirect(_safe_next(request) or "articles:topic_list")
@@ -47,7 +49,7 @@ def signup(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def account_settings(request):
     # Until the learner first saves, the page shows the defaults; viewing it writes nothing.
     profile = LearnerProfile.objects.filter(user=request.user).first() or LearnerProfile(user=request.user)

@@ -40,6 +40,10 @@ class AnswerRejected(ValueError):
     """A malformed answer: it is refused with this message and changes nothing."""
 
 
+class QuestionWithdrawn(AnswerRejected):
+    """The question's fact was retired after the quiz showed it: the quiz goes on without it."""
+
+
 def _usable_questions(**fact_filter):
     return Question.objects.filter(is_generated=True, is_disabled=False, fact__is_active=True, **fact_filter)
 
@@ -166,6 +170,33 @@ def abandon(user, quiz_id: int, now) -> Quiz:
     return quiz
 
 
+def withdraw_retired_items(quiz: Quiz, now) -> Quiz:
+    """The quiz without its unanswered questions on facts retired since it started (the note was
+    unpublished or archived, or the fact edited away); finished if every other one is answered.
+
+    Answered questions stay, with their answers and every total counted from them: only
+    questions nobody answered leave, so no learner's work is lost. Returns the quiz as it is now.
+    """
+    with transaction.atomic():
+        quiz = Quiz.objects.select_for_update().get(pk=quiz.pk)
+        if quiz.is_finished:
+            return quiz
+        withdrawn, _ = QuizItem.objects.filter(
+            quiz=quiz, answered_at__isnull=True, fact__is_active=False
+        ).delete()
+        if not withdrawn:
+            return quiz
+        quiz.item_count -= withdrawn
+        if quiz.answered_count >= quiz.item_count:
+            quiz.finished_at = now
+        Quiz.objects.filter(pk=quiz.pk).update(item_count=quiz.item_count, finished_at=quiz.finished_at)
+        if quiz.is_finished and quiz.mode == Quiz.Mode.TOPIC and quiz.answered_count:
+            scores = TopicScore.objects.filter(user_id=quiz.user_id, topic_id=quiz.topic_id)
+            recent = scores.values_list("recent_scores", flat=True).first()
+            scores.update(**_finished_quiz_totals(quiz, recent))
+        return quiz
+
+
 @dataclass(frozen=True)
 class Submission:
     response: str | None  # fill-in: what was typed
@@ -270,6 +301,13 @@ def record_answer(user, quiz_id: int, position: int, submission: Submission, now
             return item
         if item.quiz.is_abandoned:
             raise AnswerRejected(_("You ended this quiz; start a new one from its topic."))
+        if not item.fact.is_active:
+            raise QuestionWithdrawn(
+                _(
+                    "That question was withdrawn: its note is no longer published. "
+                    "The quiz goes on without it."
+                )
+            )
         verdict, response = _verdict_for(item, submission)
         item.verdict, item.response, item.answered_at = verdict, response, now
         item.save(update_fields=["verdict", "response", "answered_at"])

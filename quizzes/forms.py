@@ -1,7 +1,7 @@
 """Learner account forms: signing up and choosing how much to remember."""
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm, UsernameField
 from django.utils.translation import gettext_lazy as _
 
 from quizzes.habits import timezone_names
@@ -9,6 +9,25 @@ from quizzes.models import LearnerProfile
 
 MIN_RETENTION = 0.80
 MAX_RETENTION = 0.97
+
+
+# Longer than any password a person types, short enough that hashing it costs nothing extra.
+MAX_PASSWORD_LENGTH = 4096
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, with its lengths enforced: a username longer than any account's is
+    refused as a form error before django-axes or the database sees it."""
+
+    username = UsernameField(
+        max_length=150, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"})
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=MAX_PASSWORD_LENGTH,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
 
 class SignupForm(UserCreationForm):

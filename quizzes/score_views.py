@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from articles.models import Topic
 from articles.rendering import render_answer, render_sentence
@@ -169,7 +169,7 @@ def habit(user, now) -> Habit:
 
 
 @login_required
-@require_GET
+@require_safe
 def scores(request):
     now = timezone.now()
     rows = topic_rows(request.user, now)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, replace_url, reswap, retarget
 from django_htmx.middleware import HtmxDetails
 from django_ratelimit.decorators import ratelimit
@@ -23,6 +23,7 @@ from quizzes.answering import (
     DEFAULT_QUIZ_SIZE,
     QUIZ_SIZES,
     AnswerRejected,
+    QuestionWithdrawn,
     Submission,
     abandon,
     open_quiz,
@@ -30,12 +31,14 @@ from quizzes.answering import (
     start_retry,
     start_review,
     start_topic_quiz,
+    withdraw_retired_items,
 )
 from quizzes.appeals import AppealRefused
 from quizzes.appeals import appeal as record_appeal
 from quizzes.habits import local_day, start_of_day
 from quizzes.models import Appeal, Card, Quiz, QuizItem
 from quizzes.presenting import card_of, feedback_for, question_for, summary_rows
+from throttling.limits import limited
 
 # `?answered=N`: ASCII digits only, as positions are (str.isdigit() would take "²" or "٣").
 ANSWERED_PARAMETER = re.compile(r"[0-9]{1,5}")
@@ -60,6 +63,7 @@ def _bad_request(request: HtmxHttpRequest, message: str):
 
 @login_required
 @require_POST
+@limited("quiz-start")
 def start_quiz(request: HtmxHttpRequest, slug):
     topic = get_object_or_404(Topic, slug=slug)
     if (resumed := open_quiz(request.user, topic)) is not None:
@@ -79,13 +83,14 @@ def start_quiz(request: HtmxHttpRequest, slug):
 
 
 @login_required
-@require_GET
+@require_safe
 def take_quiz(request: HtmxHttpRequest, quiz_id):
     """The current question, the feedback of `?answered=N` (a reload keeps it), or the summary."""
     quiz = get_object_or_404(Quiz.objects.select_related("topic"), pk=quiz_id, user=request.user)
     items = QuizItem.objects.for_display().filter(quiz=quiz)
     context = {"quiz": quiz}
     shown = request.GET.get("answered")
+    current = None
     if shown is not None:
         if not ANSWERED_PARAMETER.fullmatch(shown):
             return _bad_request(request, _("That is not a question number of this quiz."))
@@ -97,12 +102,18 @@ def take_quiz(request: HtmxHttpRequest, quiz_id):
         )
         card = card_of(request.user, answered.fact_id)
         context["feedback"] = feedback_for(answered, card, appealed=appealed)
+    elif quiz.is_open:
+        current = items.filter(answered_at__isnull=True).first()
+        if current is not None and not current.fact.is_active:
+            quiz = context["quiz"] = withdraw_retired_items(quiz, timezone.now())
+            current = items.filter(answered_at__isnull=True).first() if quiz.is_open else None
+    if shown is not None:
         partial = "feedback-card"
     elif not quiz.is_open:
         context["rows"] = summary_rows(list(items), request.user)
         partial = "summary"
     else:
-        context["question"] = question_for(items.filter(answered_at__isnull=True).first())
+        context["question"] = question_for(current)
         partial = "question-card"
     template = "quizzes/take.html"
     if request.htmx:
@@ -122,6 +133,10 @@ def answer(request: HtmxHttpRequest, quiz_id, position):
         item = record_answer(
             request.user, quiz_id, position, submission, now, start_of_day(local_day(now, tz), tz)
         )
+    except QuestionWithdrawn as withdrawn:
+        messages.info(request, str(withdrawn))
+        take = reverse("quizzes:take", args=[quiz_id])
+        return HttpResponseClientRedirect(take) if request.htmx else redirect(take)
     except AnswerRejected as error:
         return _bad_request(request, str(error))
     # The URL records the feedback shown: a reload (or no JavaScript) shows it again.
@@ -194,7 +209,8 @@ def appeal(request: HtmxHttpRequest, quiz_id, position):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
+@limited("review-start")
 def review(request: HtmxHttpRequest):
     now = timezone.now()
     if request.method == "POST":

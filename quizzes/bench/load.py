@@ -4,16 +4,23 @@ wrk (Debian's `wrk` package) drives the no-op `healthz` view first, the ceiling 
 on this machine; then, for as long again, one logged-in learner posting answers (the htmx
 flow) to fresh quiz items prepared beforehand, each answer to an item not yet answered. A Lua
 script carries the answer URLs, the session cookie and the CSRF token.
+
+Then the login flood: one learner answering on one connection, first alone (quiet), then while
+anonymous clients post failed log-ins as fast as they can, a new username each time from one
+address. Login throttling must keep the flood cheap: the learner's p95 under the flood stays
+under twice the quiet one.
 """
 
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,7 +44,18 @@ CONNECTIONS = 4  # two per worker: a worker never waits for the next request
 # CPU, not by the row locks one learner's answers take.
 LOAD_LEARNERS = 1
 MIN_RATIO = 0.25
-FIGURE_NAMES = ["no-op view (healthz)", "answer submissions", "answers / no-op"]
+LEARNER_CONNECTIONS = 1  # one learner clicking through a quiz
+FLOOD_CONNECTIONS = 6  # anonymous clients posting failed log-ins
+MAX_FLOOD_SLOWDOWN = 2.0
+LOCKOUT_WAIT_SECONDS = 60
+FIGURE_NAMES = [
+    "no-op view (healthz)",
+    "answer submissions",
+    "answers / no-op",
+    "learner answers, quiet",
+    "learner answers under a login flood",
+    "learner p95, flood / quiet",
+]
 
 REPORT_LUA = """
 threads = {}
@@ -49,9 +67,10 @@ done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
     'BENCH {"requests": %d, "seconds": %.3f, "socket_errors": %d, "bad_status": %d, '
-    .. '"latency_p50_ms": %.2f, "latency_p99_ms": %.2f, "overflow": %d}\\n',
+    .. '"latency_p50_ms": %.2f, "latency_p95_ms": %.2f, "latency_p99_ms": %.2f, "overflow": %d}\\n',
     summary.requests, summary.duration / 1e6, e.connect + e.read + e.write + e.timeout,
-    e.status, latency:percentile(50) / 1000, latency:percentile(99) / 1000, over))
+    e.status, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, over))
 end
 """
 
@@ -81,6 +100,7 @@ def throughput_figures(scale) -> list[Figure]:
         answers = run_wrk(
             base_url, scale.load_seconds, Path(folder, "answers.lua"), answer_script(learners, items)
         )
+        flood_figures = login_flood_figures(base_url, scale.load_seconds, learners, Path(folder), answers)
     answer_rate = (answers["requests"] - answers["overflow"]) / answers["seconds"]
     recorded = QuizItem.objects.filter(
         quiz_id__in={item.quiz_id for item in items}, answered_at__isnull=False
@@ -115,7 +135,117 @@ def throughput_figures(scale) -> list[Figure]:
             unit="%",
             checks=[Check(f">= {MIN_RATIO:.0%} of no-op", ratio >= MIN_RATIO)],
         ),
+        *flood_figures,
     ]
+
+
+def login_flood_figures(base_url, seconds, learners, folder: Path, answers: dict) -> list[Figure]:
+    """One learner's answer latency alone, then beside an anonymous failed-login flood."""
+    # One connection answers no faster than four did: that many items are always enough.
+    enough = int(answers["requests"] * 1.2) + 50
+    quiet_items = synthetic.open_items(learners, enough)
+    flood_items = synthetic.open_items(learners, enough)
+    quiet = run_wrk(
+        base_url, seconds, folder / "quiet.lua", answer_script(learners, quiet_items), LEARNER_CONNECTIONS
+    )
+    with login_flood(base_url, seconds + LOCKOUT_WAIT_SECONDS, folder / "flood.lua") as flood:
+        # The first failures from an address are hashed like any log-in; the learner is timed
+        # once the lockout refuses the flood, which is where a sustained flood spends its time.
+        _wait_for_lockout(base_url)
+        script = answer_script(learners, flood_items)
+        under = run_wrk(base_url, seconds, folder / "under-flood.lua", script, LEARNER_CONNECTIONS)
+    slowdown = under["latency_p95_ms"] / quiet["latency_p95_ms"]
+    flood_rate = flood.result["requests"] / flood.result["seconds"]
+    refused = flood.result["bad_status"] / max(flood.result["requests"], 1)
+    return [
+        Figure(
+            FIGURE_NAMES[3],
+            count=quiet["requests"],
+            amount=round(quiet["latency_p95_ms"], 1),
+            unit="ms p95",
+            note=f"{LEARNER_CONNECTIONS} connection, p50 {quiet['latency_p50_ms']:.1f} ms",
+        ),
+        Figure(
+            FIGURE_NAMES[4],
+            count=under["requests"],
+            amount=round(under["latency_p95_ms"], 1),
+            unit="ms p95",
+            note=(
+                f"p50 {under['latency_p50_ms']:.1f} ms; flood of {FLOOD_CONNECTIONS} anonymous "
+                f"connections: {flood_rate:.0f} failed log-ins/s, {refused:.0%} refused by the lockout"
+            ),
+        ),
+        Figure(
+            FIGURE_NAMES[5],
+            amount=round(slowdown, 2),
+            unit="x",
+            checks=[Check(f"< {MAX_FLOOD_SLOWDOWN:g}x", slowdown < MAX_FLOOD_SLOWDOWN)],
+        ),
+    ]
+
+
+def flood_script() -> str:
+    """wrk's Lua: failed log-ins with a new username each time, CSRF token and all, as a script would."""
+    csrf = get_random_string(32)
+    return f"""{REPORT_LUA}
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Cookie"] = "{settings.CSRF_COOKIE_NAME}={csrf}"
+local attempt = 0
+request = function()
+  attempt = attempt + 1
+  local body = "csrfmiddlewaretoken={csrf}&username=flood-" .. attempt .. "&password=wrong-" .. attempt
+  return wrk.format(nil, "{reverse("login")}", nil, body)
+end
+"""
+
+
+def _wait_for_lockout(base_url: str) -> None:
+    """Until a failed log-in from this address is refused (429), at most LOCKOUT_WAIT_SECONDS."""
+    csrf = get_random_string(32)
+    body = urlencode({"csrfmiddlewaretoken": csrf, "username": "flood-probe", "password": "wrong"}).encode()
+    deadline = time.monotonic() + LOCKOUT_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        request = urllib.request.Request(
+            base_url + reverse("login"),
+            data=body,
+            headers={"Cookie": f"{settings.CSRF_COOKIE_NAME}={csrf}"},
+        )
+        try:
+            urllib.request.urlopen(request, timeout=30).close()
+        except urllib.error.HTTPError as error:
+            if error.code == 429:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"the login flood was not locked out within {LOCKOUT_WAIT_SECONDS} s")
+
+
+class _Flood:
+    result: dict
+
+
+@contextmanager
+def login_flood(base_url: str, seconds: int, script_path: Path):
+    """wrk flooding the login page in the background (for at most `seconds`, stopped when the
+    block ends); `.result` is its summary once over."""
+    script_path.write_text(flood_script(), encoding="utf-8")
+    flood = _Flood()
+    process = subprocess.Popen(
+        ["wrk", "-t1", f"-c{FLOOD_CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script_path),
+         base_url],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        yield flood
+        process.send_signal(signal.SIGINT)  # wrk stops and prints its summary
+        stdout, stderr = process.communicate(timeout=seconds + 120)
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
+    flood.result = _summary(stdout, stderr)
 
 
 def _healthz_path() -> str:
@@ -170,18 +300,22 @@ end
 """
 
 
-def run_wrk(url: str, seconds: int, script_path: Path, script: str) -> dict:
+def run_wrk(url: str, seconds: int, script_path: Path, script: str, connections: int = CONNECTIONS) -> dict:
     script_path.write_text(script, encoding="utf-8")
     result = subprocess.run(
-        ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script_path), url],
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script_path), url],
         capture_output=True,
         text=True,
         timeout=seconds + 120,
         check=True,
     )
-    line = next((line for line in result.stdout.splitlines() if line.startswith("BENCH ")), None)
+    return _summary(result.stdout, result.stderr)
+
+
+def _summary(stdout: str, stderr: str) -> dict:
+    line = next((line for line in stdout.splitlines() if line.startswith("BENCH ")), None)
     if line is None:
-        raise RuntimeError(f"wrk printed no summary:\n{result.stdout}\n{result.stderr}")
+        raise RuntimeError(f"wrk printed no summary:\n{stdout}\n{stderr}")
     return json.loads(line.removeprefix("BENCH "))
 
 

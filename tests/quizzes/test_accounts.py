@@ -173,12 +173,28 @@ def test_five_failures_lock_the_account_even_against_the_right_password(client, 
     assert session_user_id(client) is None
 
 
-def test_lockout_is_per_username(client, learner):
-    make_user("learner2")
+def test_failures_lock_the_username_from_every_address(client, learner):
     for _ in range(5):
-        client.post(reverse("login"), {"username": "learner1", "password": "wrong"})
-    response = client.post(reverse("login"), {"username": "learner2", "password": PASSWORD})
-    assert response.status_code == 302
+        client.post(reverse("login"), {"username": "learner1", "password": "wrong"}, REMOTE_ADDR="10.0.0.1")
+    elsewhere = client.post(
+        reverse("login"), {"username": "learner1", "password": PASSWORD}, REMOTE_ADDR="10.0.0.2"
+    )
+    assert elsewhere.status_code == 429
+    assert session_user_id(client) is None
+
+
+def test_failures_from_one_address_lock_it_for_every_username(client, learner):
+    make_user("learner2")
+    for number in range(5):  # one failure each for five names: no name reaches the limit
+        client.post(reverse("login"), {"username": f"guess{number}", "password": "x"}, REMOTE_ADDR="10.0.0.1")
+    same_address = client.post(
+        reverse("login"), {"username": "learner2", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1"
+    )
+    assert same_address.status_code == 429
+    other_address = client.post(
+        reverse("login"), {"username": "learner2", "password": PASSWORD}, REMOTE_ADDR="10.0.0.2"
+    )
+    assert other_address.status_code == 302, "another address is not locked"
 
 
 # Password change

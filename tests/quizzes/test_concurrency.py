@@ -2,6 +2,7 @@
 
 import re
 import threading
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -268,3 +269,16 @@ def test_reviews_started_at_the_same_moment_are_one_review(topic):
     reviews = start_together([lambda: start_review(user, now)] * 4)
     assert len({quiz.pk for quiz in reviews}) == 1
     assert Quiz.objects.filter(user=user, mode=Quiz.Mode.REVIEW).count() == 1
+
+
+def test_five_review_starts_at_once_open_one_review_and_all_go_to_it(topic):
+    user = make_user("reviewer")
+    quiz = start_topic_quiz(user, topic, 5, timezone.now())
+    post_together(user, [(answer_url(item), answer_data(item, right=True)) for item in quiz.items.all()])
+    Card.objects.filter(user=user).update(due=timezone.now() - timedelta(days=1))
+
+    responses = post_together(user, [(reverse("quizzes:review"), {})] * 5)
+    reviews = Quiz.objects.filter(user=user, mode=Quiz.Mode.REVIEW)
+    assert reviews.count() == 1, "parallel starts opened several reviews over the same due cards"
+    take = reverse("quizzes:take", args=[reviews.get().pk])
+    assert [response["HX-Redirect"] for response in responses] == [take] * 5
