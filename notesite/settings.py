@@ -143,28 +143,31 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 # The shared cache holds the rate limits, so they hold across worker processes and app servers:
 # Redis when REDIS_URL is set, otherwise a table of the database (made by throttling's migration).
+# The default cache stays Django's own in-process one, for what each process may keep to itself.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
+_cache_prefix = os.environ.get("DJANGO_CACHE_KEY_PREFIX", "notesite")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": (
+        {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "notesite"),
+            "KEY_PREFIX": _cache_prefix,
         }
-    }
-else:
-    CACHES = {
-        "default": {
+        if REDIS_URL
+        else {
             "BACKEND": "throttling.cache.AtomicDatabaseCache",
             "LOCATION": "notesite_cache",
-            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "notesite"),
+            "KEY_PREFIX": _cache_prefix,
             # An increment re-sets the entry with this timeout: a day, the longest rate period,
             # so no count expires inside its window; and room for a flood of distinct clients
             # before culling would forget counts.
             "TIMEOUT": 86400,
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
-    }
+    ),
+}
+RATELIMIT_USE_CACHE = "ratelimit"
 
 # The client's address: the connection's, or, behind a proxy that says so, the address the
 # proxy appended last to X-Forwarded-For (anything before it is whatever the client claimed).
@@ -240,9 +243,7 @@ SECURE_CSP = {
 
 # HTTPS hardening, driven by the environment so a TLS-terminating proxy can turn it on.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_HSTS_SECONDS = int(
-    os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000")
-)
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
@@ -257,9 +258,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"client_errors_on_one_line": {"()": "notesite.logs.ClientErrorsOnOneLine"}},
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["client_errors_on_one_line"]}
-    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors_on_one_line"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 

@@ -6,7 +6,7 @@ import pytest
 import redis
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -36,11 +36,12 @@ def shared_cache(request, settings):
             pytest.skip("no Redis at 127.0.0.1:6379")
         prefix = f"notesite-test-{uuid.uuid4().hex}"
         settings.CACHES = {
-            "default": {
+            **settings.CACHES,
+            "ratelimit": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
                 "LOCATION": REDIS_URL,
                 "KEY_PREFIX": prefix,
-            }
+            },
         }
         yield request.param
         client = redis.Redis.from_url(REDIS_URL)
@@ -144,8 +145,10 @@ def test_a_rate_counts_across_clients_like_across_workers(shared_cache, settings
 
 def test_the_database_cache_counts_every_increment(settings):
     settings.CACHES = {
-        "default": {"BACKEND": "throttling.cache.AtomicDatabaseCache", "LOCATION": "notesite_cache"}
+        **settings.CACHES,
+        "ratelimit": {"BACKEND": "throttling.cache.AtomicDatabaseCache", "LOCATION": "notesite_cache"},
     }
+    cache = caches["ratelimit"]
     cache.add("hits", 0, 3600)
     for _ in range(7):
         cache.incr("hits")
