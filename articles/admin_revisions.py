@@ -10,8 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from articles.models import Article
 
-# What an editor writes, and so what a revision keeps and a restore puts back.
-RESTORED_FIELDS = ("title", "slug", "topic_id", "status", "body")
+RESTORED_FIELDS = Article.REVISED_FIELDS
 FIELD_LABELS = {
     "title": _("title"),
     "slug": _("slug"),

@@ -91,6 +91,8 @@ class Article(models.Model):
         verbose_name=_("revision"),
         verbose_name_plural=_("revisions"),
     )
+    # What an editor writes: what a revision keeps and a restore puts back.
+    REVISED_FIELDS = ("title", "slug", "topic_id", "status", "body")
 
     class Meta:
         ordering = ["topic__order", "title"]
@@ -108,12 +110,35 @@ class Article(models.Model):
         self.fact_count = len(self.rendered.facts)
         if not self.slug:
             self.slug = free_slug(Article, slug_from_title(self.title), self.pk)
-        # Facts are extracted by a post_save receiver (quizzes), inside this transaction.
-        with transaction.atomic():
-            super().save(*args, **kwargs)
+        # A save that changes nothing an editor wrote keeps no revision (django-simple-history
+        # skips one while the attribute exists, whatever its value).
+        unchanged = self._unchanged_since_loaded()
+        if unchanged:
+            self.skip_history_when_saving = True
+        try:
+            # Facts are extracted by a post_save receiver (quizzes), inside this transaction.
+            with transaction.atomic():
+                super().save(*args, **kwargs)
+        finally:
+            if unchanged:
+                del self.skip_history_when_saving
+        self._as_loaded = {name: getattr(self, name) for name in self.REVISED_FIELDS}
 
     def get_absolute_url(self):
         return reverse("articles:article_detail", args=[self.slug])
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        article = super().from_db(db, field_names, values, *args, **kwargs)
+        loaded = dict(zip(field_names, values, strict=True))
+        article._as_loaded = {name: loaded[name] for name in cls.REVISED_FIELDS if name in loaded}
+        return article
+
+    def _unchanged_since_loaded(self) -> bool:
+        loaded = getattr(self, "_as_loaded", {})
+        return len(loaded) == len(self.REVISED_FIELDS) and all(
+            getattr(self, name) == value for name, value in loaded.items()
+        )
 
     @property
     def is_published(self):

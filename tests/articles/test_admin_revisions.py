@@ -60,6 +60,17 @@ def test_every_admin_save_keeps_a_revision_with_author_time_and_message(staff_cl
     assert latest.history_date <= timezone.now()
 
 
+def test_a_save_that_changes_nothing_keeps_no_revision(staff_client):
+    article = make_article()
+    article.save()
+    Article.objects.get(pk=article.pk).save()
+    assert staff_client.post(change_url(article), form_data(article)).status_code == 302
+    assert article.history.count() == 1
+    article.status = Article.Status.DRAFT
+    article.save()
+    assert article.history.count() == 2
+
+
 def test_a_refused_save_keeps_no_revision(staff_client):
     article = make_article()
     response = staff_client.post(change_url(article), form_data(article, body="坏的 {{没闭合"))
