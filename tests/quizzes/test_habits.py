@@ -134,3 +134,11 @@ def test_heatmap_month_labels_fit_inside_the_drawing():
         assert heat.months and all(x + 3 * charts.HEAT_STEP <= heat.width for x, _ in heat.months)
         starts = [(day.year, day.month) for _, day in heat.months]
         assert len(starts) == len(set(starts))  # one label per month
+
+
+def test_heatmap_markup_has_a_titled_square_per_day():
+    heat = charts.heatmap({TODAY: 40}, TODAY, goal=20)
+    markup = heat.squares_svg()
+    assert markup.count("<rect ") == len(heat.cells)
+    assert f'<rect class="heat-4" x="{heat.cells[-1].x}"' in markup
+    assert f"<title>{TODAY.isoformat()}: 40</title>" in markup
