@@ -100,13 +100,14 @@ def rows_for(article_id: int, facts: list[Fact]) -> list[LibraryAlias]:
 def learn_aliases_on_save(sender, instance: Article, raw=False, **kwargs):
     if raw:
         return
+    rows = rows_for(instance.pk, list(instance.rendered.facts)) if instance.is_published else []
+    existing = LibraryAlias.objects.filter(article=instance)
+    wanted = {(row.group, row.text, row.normalised) for row in rows}
+    if set(existing.values_list("group", "text", "normalised")) == wanted:
+        return  # an unchanged note writes nothing
     with transaction.atomic():
-        old = LibraryAlias.objects.filter(article=instance)
-        had_aliases = old.exists()
-        old.delete()
-        rows = rows_for(instance.pk, list(instance.rendered.facts)) if instance.is_published else []
+        existing.delete()
         LibraryAlias.objects.bulk_create(rows)
-    if had_aliases or rows:
-        # Now, and again once committed, so that no process reloads the old groups for good.
-        forget()
-        transaction.on_commit(forget)
+    # Now, and again once committed, so that no process reloads the old groups for good.
+    forget()
+    transaction.on_commit(forget)
