@@ -1,8 +1,10 @@
 """The library's other names for an answer, which grading accepts like alternatives.
 
 A fact with alternatives in a published article names one thing several ways, and teaches
-that everywhere: after `{{交并比|IoU}}`, a fact whose answer is `IoU` accepts `交并比`.
-The spellings are kept in a table, rebuilt for an article whenever it is saved. Each process
+that everywhere: after `{{交并比|IoU}}`, a fact whose answer is `IoU` accepts `交并比`. The
+term bank names things too: a term's name and its aliases are one thing (`IoU` =
+`Intersection over Union`). The notes' spellings are kept in a table, rebuilt for an article
+whenever it is saved. Each process
 keeps the whole map (spelling -> its aliases) in memory, loaded in one query, and reloads it
 when the version kept in the cache changes (every save that touches aliases changes it) or,
 with a cache that processes do not share, after MAX_AGE seconds. An answer thus costs no
@@ -23,6 +25,8 @@ from articles.models import Article
 from quizzes.grading import normalise
 from quizzes.kinds import Kind, classify
 from quizzes.models import KeyFact, LibraryAlias
+from terms.models import Term
+from terms.signals import bank_changed
 
 MAX_LENGTH = 500
 MAX_AGE = 300  # seconds a process trusts its map when the cache is not shared
@@ -64,9 +68,14 @@ def _alias_map() -> dict[str, frozenset[str]]:
         rows = list(LibraryAlias.objects.values_list("group", "text", "normalised"))
         for group, text, _ in rows:
             groups.setdefault(group, set()).add(text)
+        for pk, name, term_aliases in Term.objects.exclude(aliases=[]).values_list("pk", "name", "aliases"):
+            spellings = {name, *term_aliases}
+            groups[f"term:{pk}"] = spellings
+            rows.extend((f"term:{pk}", text, comparable(text)) for text in spellings)
         aliases: dict[str, set[str]] = {}
         for group, _, key in rows:
-            aliases.setdefault(key, set()).update(groups[group])
+            if key:
+                aliases.setdefault(key, set()).update(groups[group])
         _loaded.aliases = {key: frozenset(texts) for key, texts in aliases.items()}
         _loaded.version, _loaded.loaded_at = version, time.monotonic()
     return _loaded.aliases
@@ -109,5 +118,11 @@ def learn_aliases_on_save(sender, instance: Article, raw=False, **kwargs):
         existing.delete()
         LibraryAlias.objects.bulk_create(rows)
     # Now, and again once committed, so that no process reloads the old groups for good.
+    forget()
+    transaction.on_commit(forget)
+
+
+@receiver(bank_changed, dispatch_uid="quizzes.aliases_follow_the_bank")
+def forget_on_bank_change(sender, **kwargs):
     forget()
     transaction.on_commit(forget)

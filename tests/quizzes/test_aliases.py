@@ -9,6 +9,7 @@ from articles.models import Article
 from quizzes import aliases
 from quizzes.answering import grade_fill_in
 from quizzes.models import KeyFact, LibraryAlias, QuizItem
+from terms.files import import_terms
 from tests.factories import make_article, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +87,7 @@ def test_aliases_follow_edits_of_the_teaching_article(library):
     assert not grade_for(asked, "IoU", "Intersection over Union").accepted
 
 
-def test_a_facts_aliases_cost_one_query_however_large_the_library_then_none(library):
+def test_a_facts_aliases_cost_two_queries_however_large_the_library_then_none(library):
     _, asked = library
     fact = KeyFact.objects.get(article=asked, answer="IoU")
     cache.clear()
@@ -100,7 +101,7 @@ def test_a_facts_aliases_cost_one_query_however_large_the_library_then_none(libr
         found = aliases.for_fact(fact)
     with CaptureQueriesContext(connection) as cached:
         assert aliases.for_fact(fact) == found
-    assert len(small) == len(large) == 1
+    assert len(small) == len(large) == 2  # the notes' aliases, the term bank's
     assert len(cached) == 0
     assert len(found) == 12
 
@@ -111,3 +112,42 @@ def test_a_right_answer_looks_no_alias_up(library):
     with CaptureQueriesContext(connection) as captured:
         assert grade_fill_in(QuizItem(fact=fact), "iou").accepted
     assert len(captured) == 0
+
+
+BANK = """[检测指标]
+mAP | mean Average Precision | 平均精度均值
+[人物]
+何恺明 | Kaiming He
+"""
+
+BANK_ASKED = """# 检测
+
+COCO 榜单的主要指标是{{mAP}}。
+
+ResNet 的第一作者是{{何恺明}}。
+"""
+
+
+@pytest.mark.parametrize(
+    ("answer", "typed", "accepted"),
+    [
+        ("mAP", "mean average precision", True),
+        ("mAP", "平均精度均值", True),
+        ("mAP", "AP50", False),
+        ("何恺明", "Kaiming He", True),
+        ("何恺明", "kaiming he", True),
+        ("何恺明", "Ross Girshick", False),
+    ],
+)
+def test_the_term_banks_aliases_are_accepted(answer, typed, accepted):
+    import_terms(BANK)
+    asked = make_article(topic=make_topic(), slug="bank-asked", body=BANK_ASKED)
+    assert grade_for(asked, answer, typed).accepted is accepted
+
+
+def test_an_alias_added_to_the_bank_is_accepted_at_once():
+    import_terms("[人物]\n何恺明\n")
+    asked = make_article(topic=make_topic(), slug="bank-asked", body=BANK_ASKED)
+    assert not grade_for(asked, "何恺明", "Kaiming He").accepted
+    import_terms("[人物]\n何恺明 | Kaiming He\n")
+    assert grade_for(asked, "何恺明", "Kaiming He").accepted
