@@ -9,9 +9,10 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from articles.admin import ArticleAdmin, PlainActionCheckbox
+from articles.admin_preview import Note
 from articles.markup import BLANK
 from articles.models import Article
-from quizzes.giveaways import translated
+from quizzes.giveaways import parsed_fact_warnings, translated
 from quizzes.grading import display_form
 from quizzes.models import KeyFact, Question
 from quizzes.statistics import MIN_ANSWERS, discrimination_by_question
@@ -276,6 +277,14 @@ class ArticleWithQuestionsAdmin(ArticleAdmin):
         (_("Generated questions"), {"fields": ["generated_questions"]}),
         *ArticleAdmin.fieldsets[2:],
     ]
+
+    def fact_warnings(self, body, rendered):
+        """The live preview warns of give-aways as a save would."""
+        return [
+            Note(warning.line, warning.column, translated(warning.as_dict()))
+            for fact in rendered.facts
+            for warning in parsed_fact_warnings(fact)
+        ]
 
     @admin.display(description=_("facts and their questions"))
     def generated_questions(self, article):

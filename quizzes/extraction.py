@@ -14,10 +14,10 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
-from articles.markup import BLANK, Fact, leans_on_previous
+from articles.markup import BLANK, Fact
 from articles.models import Article
 from quizzes.distractors import choose_options
-from quizzes.giveaways import fact_warnings
+from quizzes.giveaways import parsed_fact_warnings
 from quizzes.grading import normalise
 from quizzes.identity import FactVersion, match_facts
 from quizzes.kinds import classify
@@ -273,19 +273,7 @@ def _copy_parsed(fact: KeyFact, parsed: Fact, position: int, article: Article, a
     fact.anchor = parsed.anchor
     fact.kind = classified.kind.value
     fact.script = classified.script.value
-    fact.warnings = [
-        warning.as_dict()
-        for warning in fact_warnings(
-            answer=parsed.answer,
-            alternatives=parsed.alternatives,
-            wrong_options=parsed.wrong_options,
-            sentence=parsed.sentence,
-            context=parsed.context,
-            leans_back=leans_on_previous(parsed.sentence),
-            line=parsed.line,
-            column=parsed.column,
-        )
-    ]
+    fact.warnings = [warning.as_dict() for warning in parsed_fact_warnings(parsed)]
     fact.is_active = active
     # Retired means "no longer in the text"; a draft's facts are inactive, not retired.
     fact.retired_at = None

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext, gettext_noop
 
+from articles.markup import Fact, leans_on_previous
 from quizzes.kinds import HAN, Kind, classify, to_half_width
 
 # A match of a Latin or number needle must not sit inside a longer word or number: `16` is in
@@ -119,3 +120,17 @@ def fact_warnings(
     if leans_back and not context:
         warnings.append(Warning(line, column, LEANS_WITHOUT_CONTEXT))
     return warnings
+
+
+def parsed_fact_warnings(fact: Fact) -> list[Warning]:
+    """The warnings of a fact as the markup parser found it, saved or not."""
+    return fact_warnings(
+        answer=fact.answer,
+        alternatives=fact.alternatives,
+        wrong_options=fact.wrong_options,
+        sentence=fact.sentence,
+        context=fact.context,
+        leans_back=leans_on_previous(fact.sentence),
+        line=fact.line,
+        column=fact.column,
+    )

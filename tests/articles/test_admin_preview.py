@@ -127,3 +127,25 @@ def test_the_editor_posts_to_the_preview_as_the_editor_types(staff_client):
     assert 'hx-target="#live-preview"' in html
     assert "js/admin-editor.js" in html and "htmx" in html
     assert "<script>" not in html.replace(" ", "")  # no inline script: the policy forbids it
+
+
+def test_preview_warns_of_give_aways_as_a_save_would(staff_client):
+    body = (
+        "# 激活\n\n"
+        "比 ReLU 更平滑的{{GELU ~ReLU ~Swish ~Tanh}}常用于 Transformer。\n\n"
+        "ViT-B/16 把图像切成边长为{{16}}像素的块。\n\n"
+        "正则化常用{{权重衰减}}。\n"
+    )
+    html = preview(staff_client, body).content.decode()
+    assert 'data-warning-lines="3 5"' in html
+    assert "line 3, column" in html and "ReLU" in html
+    assert "line 5, column" in html
+    assert "line 7," not in html
+    assert '<mark class="fact"' in html  # warnings sit beside the note, they don't replace it
+    assert not Article.objects.exists()
+
+
+def test_preview_warnings_speak_chinese(staff_client):
+    body = "ViT-B/16 把图像切成边长为{{16}}像素的块。\n"
+    html = preview(staff_client, body, **{"Accept-Language": "zh-hans"}).content.decode()
+    assert "第 1 行第 18 列：题目泄露了答案：16" in html
