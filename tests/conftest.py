@@ -13,6 +13,18 @@ def library_aliases_reloaded():
     aliases.forget()
 
 
+@pytest.fixture(autouse=True)
+def rate_limits_counted_afresh(request):
+    """Each test starts with no request counted against its limits: the counts live in a cache
+    table that flushing the database between browser tests does not empty."""
+    if "django_db" not in request.keywords and "live_server" not in request.fixturenames:
+        return
+    from django.core.cache import caches
+
+    request.getfixturevalue("live_server" if "live_server" in request.fixturenames else "db")
+    caches["ratelimit"].clear()
+
+
 @pytest.fixture
 def client():
     """The test client, reading the site in English unless a test asks otherwise."""

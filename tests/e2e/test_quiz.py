@@ -48,6 +48,7 @@ def learned(user, facts):
             difficulty=5,
             due=now,
             last_review=now - timezone.timedelta(days=5),
+            fill_in_next=True,
         )
         for fact in facts
     )
