@@ -46,7 +46,7 @@ def answer_right(page, item):
         ).click()
     else:
         page.locator("#response").fill(item.fact.answer.strip("`$"))
-        page.locator("#quiz-card form [type=submit]").click()
+        page.locator("#quiz-card .fill-in [type=submit]").click()
     page.locator("#quiz-card.feedback").wait_for()
 
 
@@ -118,7 +118,7 @@ def answer_wrong(page, item):
         page.locator(f"#quiz-card .options button[data-key='{wrong + 1}']").click()
     else:
         page.locator("#response").fill("完全不对")
-        page.locator("#quiz-card form [type=submit]").click()
+        page.locator("#quiz-card .fill-in [type=submit]").click()
     page.locator("#quiz-card.feedback").wait_for()
 
 

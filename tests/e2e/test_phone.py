@@ -161,7 +161,7 @@ def test_a_learners_pages_fit_a_phone(phone_page, live_server, demo_library):
             phone_page.locator(f"#quiz-card .options button[data-key='{wrong + 1}']").click()
         else:
             phone_page.locator("#response").fill("不是这个")
-            phone_page.locator("#quiz-card form [type=submit]").click()
+            phone_page.locator("#quiz-card .fill-in [type=submit]").click()
         phone_page.locator("#quiz-card.feedback").wait_for()
         assert_fits_a_phone(phone_page)
         if position == 1:
