@@ -1,0 +1,251 @@
+"""Python-Markdown, kept linear in the size of a note.
+
+Some of Python-Markdown's own machinery is quadratic on hostile text (20 KB of brackets took
+tens of seconds): the inline treeprocessor rebuilds the whole text after every match and pops
+its work list from the front; link parsing scans to the end of the text from every "[" and
+"("; fenced code is searched for again from the start after every block. Each class here
+does the same work as the one it replaces, with the repeated scans answered from indexes.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from bisect import bisect_left
+from collections import deque
+
+from markdown import inlinepatterns, util
+from markdown.extensions.codehilite import CodeHilite, CodeHiliteExtension
+from markdown.extensions.fenced_code import FencedBlockPreprocessor
+from markdown.treeprocessors import InlineProcessor
+
+from articles.markup.marks import unmark
+
+_PLACEHOLDER = re.compile(util.INLINE_PLACEHOLDER_PREFIX + r"([0-9]+)" + util.ETX)
+
+
+class LinearInlineProcessor(InlineProcessor):
+    """Applies each inline pattern in one pass over a text; remembers the source every
+    placeholder stands for; calls `after_hook(text, ancestors)` on each block's text once the
+    pattern named `hook_after` has run over it."""
+
+    def __init__(self, md, hook_after: str, after_hook):
+        super().__init__(md)
+        self.hook_after = hook_after
+        self.after_hook = after_hook
+        self.sources: dict[str, str] = {}  # placeholder -> the text it replaced
+
+    def source_of(self, text: str) -> str:
+        """text with each placeholder replaced by what it stands for."""
+        return _PLACEHOLDER.sub(lambda m: self.sources.get(m.group(0), m.group(0)), text)
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802
+        if isinstance(data, util.AtomicString):
+            return data
+        patterns = self.inlinePatterns
+        hook_index = patterns.get_index_for_name(self.hook_after) if patternIndex == 0 else -1
+        for index in range(patternIndex, len(patterns)):
+            data = self._apply(patterns[index], data, index)
+            if index == hook_index:
+                data = self.after_hook(data, self.ancestors)
+        return data
+
+    def _apply(self, pattern, data: str, index: int) -> str:
+        for exclude in pattern.ANCESTOR_EXCLUDES:
+            if exclude.lower() in self.ancestors:
+                return data
+        regex = pattern.getCompiledRegExp()
+        pieces, position, search_from = [], 0, 0
+        while match := regex.search(data, search_from):
+            node, start, end = pattern.handleMatch(match, data)
+            if start is None or end is None or node is None:
+                search_from = max(match.end(0) if end is None else end, match.start(0) + 1)
+                continue
+            if not isinstance(node, str) and not isinstance(node.text, util.AtomicString):
+                for child in [node, *node]:
+                    if child.text:
+                        self.ancestors.append(child.tag.lower())
+                        child.text = self._InlineProcessor__handleInline(child.text, index + 1)
+                        self.ancestors.pop()
+                    if child.tail:
+                        child.tail = self._InlineProcessor__handleInline(child.tail, index)
+            placeholder = self._InlineProcessor__stashNode(node, pattern.type())
+            self.sources[placeholder] = self.source_of(data[start:end])
+            pieces += (data[position:start], placeholder)
+            position = search_from = end
+        if not pieces:
+            return data
+        pieces.append(data[position:])
+        return "".join(pieces)
+
+    def run(self, tree, ancestors=None):
+        """The base class's traversal, with a deque: it popped its list from the front."""
+        self.stashed_nodes = {}
+        tree_parents = [] if ancestors is None else ancestors[:]
+        self.parent_map = {c: p for p in tree.iter() for c in p}
+        stack = deque([(tree, tree_parents)])
+        self._InlineProcessor__build_ancestors(tree, tree_parents)
+        while stack:
+            current, parents = stack.popleft()
+            self.ancestors = parents
+            if current is not tree:
+                self.ancestors.append(current.tag.lower())
+            insert_queue = []
+            for child in current:
+                if child.text and not isinstance(child.text, util.AtomicString):
+                    self.ancestors.append(child.tag.lower())
+                    text, child.text = child.text, None
+                    found = self._InlineProcessor__processPlaceholders(
+                        self._InlineProcessor__handleInline(text), child
+                    )
+                    for item in found:
+                        self.parent_map[item[0]] = child
+                    stack.extend(found)
+                    insert_queue.append((child, found))
+                    self.ancestors.pop()
+                if child.tail:
+                    tail = self._InlineProcessor__handleInline(child.tail)
+                    dummy = etree.Element("d")
+                    child.tail = None
+                    tail_found = self._InlineProcessor__processPlaceholders(tail, dummy, False)
+                    if dummy.tail:
+                        child.tail = dummy.tail
+                    at = list(current).index(child) + 1
+                    for new_child in reversed(tail_found):
+                        self.parent_map[new_child[0]] = current
+                        current.insert(at, new_child[0])
+                if len(child):
+                    self.parent_map[child] = current
+                    stack.append((child, self.ancestors[:]))
+            for element, found in insert_queue:
+                for i, item in enumerate(found):
+                    element.insert(i, item[0])
+        return tree
+
+
+class _IndexedText:
+    """Where each "[" and "(" of one text closes, by plain counting, and where quotes are."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.closing: dict[int, int] = {}
+        opened: dict[str, list[int]] = {"[": [], "(": []}
+        for match in re.finditer(r"[\[\]()]", text):
+            char = match.group()
+            if char in "[(":
+                opened[char].append(match.start())
+            elif opened["[" if char == "]" else "("]:
+                self.closing[opened["[" if char == "]" else "("].pop()] = match.start()
+        self.quotes = [m.start() for m in re.finditer(r"['\"]", text)]
+
+    def quote_between(self, start: int, end: int) -> bool:
+        index = bisect_left(self.quotes, start)
+        return index < len(self.quotes) and self.quotes[index] < end
+
+
+class _LinearLinks:
+    """getText and getLink of Python-Markdown's link processors, answered from an index."""
+
+    _indexed: _IndexedText | None = None
+
+    def _index(self, data: str) -> _IndexedText:
+        if self._indexed is None or self._indexed.text is not data:
+            self._indexed = _IndexedText(data)
+        return self._indexed
+
+    def getText(self, data: str, index: int):  # noqa: N802
+        close = self._index(data).closing.get(index - 1)
+        if close is None:
+            return "", len(data), False
+        return data[index:close], close + 1, True
+
+    def getLink(self, data: str, index: int):  # noqa: N802
+        match = self.RE_LINK.match(data, pos=index)
+        if match is None or match.group(1):
+            return super().getLink(data, index)
+        indexed, start = self._index(data), match.end()
+        close = indexed.closing.get(index)
+        if indexed.quote_between(start, len(data) if close is None else close):
+            return super().getLink(data, index)  # quoted titles: the original's own rules
+        if close is None:
+            return "", None, index, False
+        return self.unescape(data[start:close]).strip(), None, close + 1, True
+
+
+class LinkProcessor(_LinearLinks, inlinepatterns.LinkInlineProcessor):
+    pass
+
+
+class ImageProcessor(_LinearLinks, inlinepatterns.ImageInlineProcessor):
+    pass
+
+
+class ReferenceProcessor(_LinearLinks, inlinepatterns.ReferenceInlineProcessor):
+    pass
+
+
+class ShortReferenceProcessor(_LinearLinks, inlinepatterns.ShortReferenceInlineProcessor):
+    pass
+
+
+class ImageReferenceProcessor(_LinearLinks, inlinepatterns.ImageReferenceInlineProcessor):
+    pass
+
+
+class ShortImageReferenceProcessor(_LinearLinks, inlinepatterns.ShortImageReferenceInlineProcessor):
+    pass
+
+
+LINK_PROCESSORS = {
+    "reference": ReferenceProcessor,
+    "link": LinkProcessor,
+    "image_link": ImageProcessor,
+    "image_reference": ImageReferenceProcessor,
+    "short_reference": ShortReferenceProcessor,
+    "short_image_ref": ShortImageReferenceProcessor,
+}
+
+_FENCE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)")
+_CLOSING_FENCE = re.compile(r" {0,3}(`{3,}|~{3,}) *")
+_FENCE_LANGUAGE = re.compile(r"\s*\{?\s*\.?([\w#+-][\w#+.-]*)")
+
+
+class FencedCode(FencedBlockPreprocessor):
+    """Fenced code blocks read line by line, as CommonMark reads them: an opening fence may be
+    indented up to three spaces, a longer fence closes, and an unclosed block runs to the end."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        if not self.checked_for_deps:
+            for extension in self.md.registeredExtensions:
+                if isinstance(extension, CodeHiliteExtension):
+                    self.codehilite_conf = extension.getConfigs()
+            self.checked_for_deps = True
+        result, index = [], 0
+        while index < len(lines):
+            opening = _FENCE.fullmatch(lines[index])
+            if not opening or (opening.group(2)[0] == "`" and "`" in opening.group(3)):
+                result.append(lines[index])
+                index += 1
+                continue
+            indent, fence, info = opening.groups()
+            code, index = [], index + 1
+            while index < len(lines):
+                closing = _CLOSING_FENCE.fullmatch(lines[index])
+                if closing and closing.group(1)[0] == fence[0] and len(closing.group(1)) >= len(fence):
+                    break
+                line = lines[index]
+                code.append(line[min(len(indent), len(line) - len(line.lstrip(" "))) :])
+                index += 1
+            index += 1
+            language = _FENCE_LANGUAGE.match(info)
+            html = self._html(unmark("".join(f"{line}\n" for line in code)), language and language.group(1))
+            result += ["", self.md.htmlStash.store(html), ""]
+        return result
+
+    def _html(self, code: str, language: str | None) -> str:
+        if self.codehilite_conf and self.codehilite_conf["use_pygments"]:
+            config = self.codehilite_conf.copy()
+            style = config.pop("pygments_style", "default")
+            return CodeHilite(code, lang=language, style=style, **config).hilite(shebang=False)
+        language_class = f' class="language-{language}"' if language else ""
+        return f"<pre><code{language_class}>{self._escape(code)}</code></pre>"
