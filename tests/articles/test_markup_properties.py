@@ -6,6 +6,7 @@ handler attribute or a javascript: address, however the text spells them (entiti
 """
 
 import re
+import time
 from html.parser import HTMLParser
 
 import pytest
@@ -61,6 +62,7 @@ URL_TABS_AND_NEWLINES = re.compile(r"[\t\n\r]")
 @example("第一行\n\n{{答案")
 @example("a\r\nb\r{{c")
 def test_scan_returns_facts_or_raises_markup_error_with_a_line_and_column(source):
+    started = time.process_time()
     try:
         scan(source)
     except MarkupError as error:
@@ -70,6 +72,11 @@ def test_scan_returns_facts_or_raises_markup_error_with_a_line_and_column(source
             assert 1 <= issue.line <= len(lines), (issue, len(lines))
             assert 1 <= issue.column <= len(lines[issue.line - 1]) + 1, (issue, lines[issue.line - 1])
             assert issue.message.strip()
+    assert time.process_time() - started < TIME_BOUND
+
+
+# Each input is read in a small fraction of this (CPU time, so a busy machine does not count).
+TIME_BOUND = 0.25
 
 
 class _Tags(HTMLParser):
@@ -129,8 +136,11 @@ def test_the_safety_check_below_sees_what_a_browser_would_run():
 @example("{{<script>alert(1)</script>}} `<script>` $<script>$")
 @example("[{{a}}](javascript:alert(1))")
 def test_rendering_never_emits_a_script_an_event_handler_or_a_javascript_address(source):
+    started = time.process_time()
     try:
         rendered = render_article(source)
     except MarkupError:
         return  # refused, with issues (the property above); nothing rendered
+    finally:
+        assert time.process_time() - started < TIME_BOUND
     assert not executable_parts(rendered.html), rendered.html
