@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 
 from latex2mathml.converter import convert as latex_to_mathml
 
@@ -13,6 +14,7 @@ def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+@lru_cache(maxsize=2048)  # a pure function, and notes repeat their formulas
 def math_html(latex: str, display: bool, source: str) -> str:
     try:
         return latex_to_mathml(latex, display="block" if display else "inline")

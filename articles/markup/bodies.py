@@ -19,6 +19,7 @@ from articles.markup.inline import Token, masked, tokens
 
 _CLOZE_PREFIX = re.compile(r"\s*c\d+::")
 _LINE_BREAK_SPACE = re.compile(r"\s*\n\s*")
+_SPECIAL = re.compile(r"[\\`$|~:{]")
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,9 @@ def normalised(text: str) -> str:
 def parse_body(body: str) -> tuple[FactBody | None, list[tuple]]:
     """The parts of a fact body, or None with the problems (offset in body, message[, detail]);
     offset -2 means the opening "{{". Code and math in the body hide separators."""
+    if not _SPECIAL.search(body):  # the usual fact: just an answer
+        answer = _LINE_BREAK_SPACE.sub(" ", body).strip()
+        return (FactBody(answer), []) if answer else (None, [(-2, EMPTY_ANSWER)])
     found = tokens(body)
     blotted = masked(body, found)
     problems = [(m.start(), NESTED) for m in re.finditer(r"\{\{", blotted)]

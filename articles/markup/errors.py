@@ -20,7 +20,16 @@ EMPTY_WRONG_OPTION = gettext_noop('empty wrong option after "~" (write one, or r
 NESTED = gettext_noop('nested "{{" inside a key fact (close the first fact with "}}", or write "\\{{")')
 # "{}" stands for the option: MarkupIssue.detail.
 WRONG_IS_ACCEPTED = gettext_noop('wrong option "{}" is also an accepted answer (remove it or change it)')
+# "{}" stands for MAX_FACTS.
+TOO_MANY_FACTS = gettext_noop("more than {} key facts in one note (split it into several notes)")
 MISPLACED_FACT = gettext_noop("a key fact cannot be shown here (it is inside a link address or an image)")
+
+
+# A note with more problems than this is reported by its first ones: nobody reads on.
+MAX_ISSUES = 200
+# Far more than any note holds (the demo library's largest has 10); each fact costs a sentence
+# and a question, so a note of thousands is refused rather than rendered for seconds.
+MAX_FACTS = 1000
 
 
 @dataclass(frozen=True)
@@ -43,7 +52,10 @@ class MarkupError(ValueError):
 
     def __init__(self, issues):
         self.issues = tuple(sorted(issues, key=lambda issue: (issue.line, issue.column)))
-        super().__init__("\n".join(str(issue) for issue in self.issues))
+        super().__init__()
+
+    def __str__(self) -> str:
+        return "\n".join(str(issue) for issue in self.issues)
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what Markdown treats as line breaks, and no more

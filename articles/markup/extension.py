@@ -20,8 +20,8 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from articles.markup.answers import answer_html, math_html
-from articles.markup.errors import MISPLACED_FACT, Positions
+from articles.markup.answers import answer_html, escape, math_html
+from articles.markup.errors import MAX_FACTS, MAX_ISSUES, MISPLACED_FACT, Positions
 from articles.markup.facts import FactRecord, analyse_block
 from articles.markup.inline import InlineText, Token, masked, tokens
 from articles.markup.linear import LINK_PROCESSORS, FencedCode, LinearInlineProcessor
@@ -49,7 +49,7 @@ class KeyFactExtension(markdown.Extension):
             table = md.parser.blockprocessors["table"]
             md.parser.blockprocessors.register(_Table(md.parser, table.config, self), "table", 75)
         md.inlinePatterns.register(_CodeSpan(r"\\[\\`]|`+", md), "backtick", 190)
-        md.inlinePatterns.register(_Math(r"\\[\\$]|\\[(\[]|\$", md), "math", 185)
+        md.inlinePatterns.register(_Math(r"\\[\\$]|\\[(\[]|\$", md, self), "math", 185)
         for name, processor in LINK_PROCESSORS.items():
             if name in md.inlinePatterns:
                 old = md.inlinePatterns[name]
@@ -72,14 +72,22 @@ class KeyFactExtension(markdown.Extension):
         self.issues: list = []
         self.anchors: dict[int, list[str]] = {}  # "{{" number -> ids of blocks showing it
         self.order: list[FactRecord] = []  # the facts shown, in source order
+        self.fact_count = 0  # facts read so far (closed, with or without errors)
+        self.formulas = self.formula_characters = 0  # formulas converted so far, and their size
 
     def _read_block(self, data: str, ancestors: list[str]) -> str:
         inline = self.md.treeprocessors["inline"]
-        records, issues = analyse_block(
-            data, "td" in ancestors or "th" in ancestors, inline.source_of, self.offsets, self.positions
+        data, records, issues = analyse_block(
+            data,
+            "td" in ancestors or "th" in ancestors,
+            inline.source_of,
+            self.offsets,
+            self.positions,
+            budget=max(0, MAX_FACTS - self.fact_count),
         )
+        self.fact_count += len(records)
         self.records.update((record.opening, record) for record in records)
-        self.issues += issues
+        self.issues += issues[: max(0, MAX_ISSUES - len(self.issues))]
         return data
 
 
@@ -137,7 +145,17 @@ class _CodeSpan(_Cached):
         return element, m.start(), end
 
 
+# Converting a formula to MathML costs about a millisecond a hundred characters; past this
+# many formulas or characters in one note (the demo library's largest has about 30 short ones)
+# formulas show as their source.
+MAX_FORMULAS, MAX_FORMULA_CHARACTERS = 100, 20_000
+
+
 class _Math(_Cached):
+    def __init__(self, pattern: str, md, extension: KeyFactExtension):
+        super().__init__(pattern, md)
+        self.extension = extension
+
     def handleMatch(self, m, data):  # noqa: N802
         if m.group() in ("\\\\", "\\$"):  # escapes, not math
             return None, None, None
@@ -146,7 +164,13 @@ class _Math(_Cached):
             return None, m.start(), m.start() + (2 if data.startswith("$$", m.start()) else 1)
         end, kind, latex = found
         source = unmark(data[m.start() : end])
-        html = math_html(unmark(latex), kind == "display_math", source)
+        extension = self.extension
+        extension.formulas += 1
+        extension.formula_characters += len(latex)
+        if extension.formulas > MAX_FORMULAS or extension.formula_characters > MAX_FORMULA_CHARACTERS:
+            html = f"<code>{escape(source)}</code>"
+        else:
+            html = math_html(unmark(latex), kind == "display_math", source)
         return self.md.htmlStash.store(html), m.start(), end
 
 

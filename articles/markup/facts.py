@@ -9,9 +9,17 @@ from dataclasses import dataclass
 from markdown import util
 
 from articles.markup.bodies import FactBody, parse_body
-from articles.markup.errors import NESTED, UNCLOSED, MarkupIssue, Positions
+from articles.markup.errors import (
+    MAX_FACTS,
+    MAX_ISSUES,
+    NESTED,
+    TOO_MANY_FACTS,
+    UNCLOSED,
+    MarkupIssue,
+    Positions,
+)
 from articles.markup.inline import Token
-from articles.markup.marks import MARK, is_open, number, unmark
+from articles.markup.marks import CLOSE, OPEN, number, unmark
 from articles.markup.sentences import block_sentences
 
 
@@ -46,55 +54,53 @@ class FactRecord:
     in_cell: bool
 
 
-# Placeholders Markdown put in the text for what it has decided (code, math), and marks.
-_PIECE = re.compile(f"{util.STX}[^{util.ETX}]*{util.ETX}|{MARK.pattern}")
+# Placeholders Markdown put in the text for what it has decided (code, math).
+_PLACEHOLDER = re.compile(f"{util.STX}[^{util.ETX}]*{util.ETX}")
 
 
 def analyse_block(
-    data: str, in_cell: bool, source_of, offsets: list[int], positions: Positions
-) -> tuple[list[FactRecord], list[MarkupIssue]]:
-    """The facts of a block's text and the problems in it. `source_of` turns a placeholder
-    back into the source it stands for; `offsets` are the marks' source offsets."""
-    parts, decided, marks, length, position = [], [], [], 0, 0
-    for match in _PIECE.finditer(data):
-        parts.append(data[position : match.start()])
-        length += match.start() - position
-        piece = match.group()
-        if piece[0] == util.STX:
-            shown = unmark(source_of(piece))
+    data: str, in_cell: bool, source_of, offsets: list[int], positions: Positions, budget: int
+) -> tuple[str, list[FactRecord], list[MarkupIssue]]:
+    """The facts of a block's text (at most `budget`) and the problems in it, and the text
+    with every "{{" that opens no fact turned back into braces. `source_of` turns a placeholder back into the
+    source it stands for; `offsets` are the marks' source offsets."""
+    parts, decided, length, position = [], [], 0, 0
+    if util.STX in data:
+        for match in _PLACEHOLDER.finditer(data):
+            parts.append(data[position : match.start()])
+            length += match.start() - position
+            shown = unmark(source_of(match.group()))
             decided.append(Token(length, length + len(shown), "decided"))
-        else:
-            shown = "{{" if is_open(piece) else "}}"
-            marks.append((length, number(piece), is_open(piece)))
-        parts.append(shown)
-        length += len(shown)
-        position = match.end()
-    parts.append(data[position:])
-    text = "".join(parts)
+            parts.append(shown)
+            length += len(shown)
+            position = match.end()
+    marked = "".join([*parts, data[position:]]) if parts else data
+    text = unmark(marked)
+    opens = [(m.start(), number(m.group())) for m in OPEN.finditer(marked)]
+    closes = [m.start() for m in CLOSE.finditer(marked)]
 
     records, issues, facts, bodies = [], [], [], {}
-    opening_at = {at: mark for at, mark, opening in marks if opening}
-    next_close, following = [0] * len(marks), len(marks)  # index of the first "}}" after each
-    for index in range(len(marks) - 1, -1, -1):
-        next_close[index] = following
-        if not marks[index][2]:
-            following = index
-    index = 0
-    while index < len(marks):
-        at, mark, opening = marks[index]
-        following = next_close[index]
-        if not opening:
-            index += 1
+    opening_at = dict(opens)
+    next_close, fact_end = 0, -1
+    for at, mark in opens:
+        if at < fact_end:  # inside the fact before: its body reports it as nested
             continue
-        if following == len(marks):
-            issues.append(positions.issue(offsets[mark], UNCLOSED))
-            index += 1
+        if len(facts) == budget:
+            issues.append(positions.issue(offsets[mark], TOO_MANY_FACTS, str(MAX_FACTS)))
+            break
+        while next_close < len(closes) and closes[next_close] < at:
+            next_close += 1
+        if next_close == len(closes):
+            if len(issues) < MAX_ISSUES:
+                issues.append(positions.issue(offsets[mark], UNCLOSED))
             continue
-        close_at, close_mark, _ = marks[following]
+        close_at = closes[next_close]
+        close_mark = number(marked[close_at : close_at + 2])
+        next_close, fact_end = next_close + 1, close_at + 2
         token = Token(at, close_at + 2, "fact")
         facts.append(token)
         body, problems = parse_body(text[at + 2 : close_at])
-        for offset, message, *detail in problems:
+        for offset, message, *detail in problems if len(issues) < MAX_ISSUES else ():
             inner = at + 2 + offset
             if message == NESTED and inner in opening_at:
                 issues.append(positions.issue(offsets[opening_at[inner]], message, *detail))
@@ -108,8 +114,9 @@ def analyse_block(
             records.append(
                 FactRecord(mark, close_mark, body, offsets[mark], offsets[close_mark] + 2, "", "", in_cell)
             )
-        index = following + 1
 
+    if len(records) < len(opens):
+        data = _only_facts_marked(data, {record.opening for record in records})
     shown = _outside_facts(decided, facts) if records else []
     sentences, contexts = block_sentences(text, shown, bodies, in_cell) if records else ({}, {})
     by_start = {offsets[record.opening]: record for record in records}
@@ -118,7 +125,13 @@ def analyse_block(
             record = by_start[offsets[opening_at[token.start]]]
             record.sentence = sentences[token.start]
             record.context = contexts.get(token.start, "")
-    return records, issues
+    return data, records, issues
+
+
+def _only_facts_marked(data: str, facts: set[int]) -> str:
+    if not facts:
+        return OPEN.sub("{{", data)
+    return OPEN.sub(lambda m: m.group() if number(m.group()) in facts else "{{", data)
 
 
 def _outside_facts(decided: list[Token], facts: list[Token]) -> list[Token]:

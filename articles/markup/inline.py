@@ -135,6 +135,8 @@ def tokens(text: str) -> list[Token]:
 
 def split_inline(text: str) -> list[tuple[str, str, str]]:
     """Cut text into ("text" | "code" | "math" | "display_math", content, source) parts."""
+    if not _SPECIAL.search(text):
+        return [("text", text, text)] if text else []
     parts, position = [], 0
     for token in tokens(text):
         if token.kind in ("code", "math", "display_math"):

@@ -129,6 +129,7 @@ class _IndexedText:
     def __init__(self, text: str):
         self.text = text
         self.closing: dict[int, int] = {}
+        self.closed_brackets: list[int] = []
         opened: dict[str, list[int]] = {"[": [], "(": []}
         for match in re.finditer(r"[\[\]()]", text):
             char = match.group()
@@ -137,21 +138,59 @@ class _IndexedText:
             elif opened["[" if char == "]" else "("]:
                 self.closing[opened["[" if char == "]" else "("].pop()] = match.start()
         self.quotes = [m.start() for m in re.finditer(r"['\"]", text)]
+        self.closed_brackets = sorted(at for at in self.closing if text[at] == "[")
 
     def quote_between(self, start: int, end: int) -> bool:
         index = bisect_left(self.quotes, start)
         return index < len(self.quotes) and self.quotes[index] < end
 
 
+# The texts indexed lately, shared by the link processors: a link's own text is read between
+# two searches of the text around it, which must not be indexed again.
+_indexed: dict[int, _IndexedText] = {}
+
+
+def _index(data: str) -> _IndexedText:
+    found = _indexed.get(id(data))
+    if found is None or found.text is not data:
+        if len(_indexed) > 64:
+            _indexed.clear()
+        found = _indexed[id(data)] = _IndexedText(data)
+    return found
+
+
+class _Openers:
+    """A link pattern's search, trying only the "[" that some "]" closes: followed by "(" for
+    an inline link or image, and only when the note defines references for a reference."""
+
+    def __init__(self, processor):
+        self.regex = processor.compiled_re
+        self.inline = not isinstance(processor, inlinepatterns.ReferenceInlineProcessor)
+        self.references = processor.md.references
+
+    def search(self, data: str, position: int) -> re.Match | None:
+        if not self.inline and not self.references:
+            return None
+        indexed = _index(data)
+        candidates = indexed.closed_brackets
+        for index in range(bisect_left(candidates, position), len(candidates)):
+            at = candidates[index]
+            if self.inline and not data.startswith("(", indexed.closing[at] + 1):
+                continue
+            for start in (at - 1, at):  # images open with "![", links with "["
+                if start >= position and (match := self.regex.match(data, start)) and match.end() == at + 1:
+                    return match
+        return None
+
+
 class _LinearLinks:
     """getText and getLink of Python-Markdown's link processors, answered from an index."""
 
-    _indexed: _IndexedText | None = None
+    def getCompiledRegExp(self):  # noqa: N802
+        return _Openers(self)
 
     def _index(self, data: str) -> _IndexedText:
-        if self._indexed is None or self._indexed.text is not data:
-            self._indexed = _IndexedText(data)
-        return self._indexed
+        return _index(data)
 
     def getText(self, data: str, index: int):  # noqa: N802
         close = self._index(data).closing.get(index - 1)
@@ -210,6 +249,11 @@ _CLOSING_FENCE = re.compile(r" {0,3}(`{3,}|~{3,}) *")
 _FENCE_LANGUAGE = re.compile(r"\s*\{?\s*\.?([\w#+-][\w#+.-]*)")
 
 
+# Highlighting costs about a millisecond a block; past this many in one note (the demo
+# library's largest has 4) blocks are shown without colours.
+MAX_HIGHLIGHTED = 100
+
+
 class FencedCode(FencedBlockPreprocessor):
     """Fenced code blocks read line by line, as CommonMark reads them: an opening fence may be
     indented up to three spaces, a longer fence closes, and an unclosed block runs to the end."""
@@ -220,7 +264,7 @@ class FencedCode(FencedBlockPreprocessor):
                 if isinstance(extension, CodeHiliteExtension):
                     self.codehilite_conf = extension.getConfigs()
             self.checked_for_deps = True
-        result, index = [], 0
+        result, index, blocks = [], 0, 0
         while index < len(lines):
             opening = _FENCE.fullmatch(lines[index])
             if not opening or (opening.group(2)[0] == "`" and "`" in opening.group(3)):
@@ -238,12 +282,17 @@ class FencedCode(FencedBlockPreprocessor):
                 index += 1
             index += 1
             language = _FENCE_LANGUAGE.match(info)
-            html = self._html(unmark("".join(f"{line}\n" for line in code)), language and language.group(1))
+            blocks += 1
+            html = self._html(
+                unmark("".join(f"{line}\n" for line in code)),
+                language and language.group(1),
+                highlight=blocks <= MAX_HIGHLIGHTED,
+            )
             result += ["", self.md.htmlStash.store(html), ""]
         return result
 
-    def _html(self, code: str, language: str | None) -> str:
-        if self.codehilite_conf and self.codehilite_conf["use_pygments"]:
+    def _html(self, code: str, language: str | None, highlight: bool) -> str:
+        if highlight and self.codehilite_conf and self.codehilite_conf["use_pygments"]:
             config = self.codehilite_conf.copy()
             style = config.pop("pygments_style", "default")
             return CodeHilite(code, lang=language, style=style, **config).hilite(shebang=False)

@@ -16,8 +16,10 @@ import re
 # a character is in tells "{{" from "}}", so that each character alone still names its brace.
 _OPEN_HIGH, _CLOSE_HIGH, _OPEN_LOW, _CLOSE_LOW = 0xF0000, 0xF8000, 0x100000, 0x108000
 _BITS = 15
-_BRACES = re.compile(r"\\.|\{\{|\}\}", re.DOTALL)
+# A backslash only matters here before a brace or another backslash.
+_BRACES = re.compile(r"(\\[\\{}]|\{\{|\}\})")
 MARK = re.compile("[\U000f0000-\U000fffff][\U00100000-\U0010ffff]")
+CLOSE = re.compile("[\U000f8000-\U000fffff][\U00108000-\U0010ffff]")
 OPEN = re.compile("[\U000f0000-\U000f7fff][\U00100000-\U00107fff]")
 _ANY_MARK_CHAR = re.compile("[\U000f0000-\U0010ffff]")
 
@@ -33,17 +35,16 @@ def mark_braces(source: str) -> tuple[str, list[int]]:
     """The source with each unescaped "{{" and "}}" replaced by a mark of the same length,
     and the source offset of each mark, by number."""
     # Characters of these planes in the note itself would pass for marks: they become U+FFFD.
-    source = _ANY_MARK_CHAR.sub("\ufffd", source)
-    parts, offsets, position = [], [], 0
-    for match in _BRACES.finditer(source):
-        if match.group()[0] == "\\":
-            continue
-        parts.append(source[position : match.start()])
-        parts.append(mark(len(offsets), match.group() == "}}"))
-        offsets.append(match.start())
-        position = match.end()
-    parts.append(source[position:])
-    return "".join(parts), offsets
+    pieces = _BRACES.split(_ANY_MARK_CHAR.sub("\ufffd", source))  # text, braces, text, ...
+    offsets: list[int] = []
+    position = 0
+    for index in range(1, len(pieces), 2):
+        position += len(pieces[index - 1])
+        if pieces[index][0] != "\\":  # an escaped brace or backslash stays as written
+            pieces[index] = mark(len(offsets), pieces[index] == "}}")
+            offsets.append(position)
+        position += 2
+    return "".join(pieces), offsets
 
 
 def number(mark: str) -> int:
@@ -55,18 +56,16 @@ def is_open(mark: str) -> bool:
     return ord(mark[0]) < _CLOSE_HIGH
 
 
+_OPEN_CHARS = re.compile("[\U000f0000-\U000f7fff\U00100000-\U00107fff]")
+_CLOSE_CHARS = re.compile("[\U000f8000-\U000fffff\U00108000-\U0010ffff]")
+
+
 def unmark(text: str) -> str:
     """The text with every mark turned back into the braces it stood for (each character of
     a mark becomes one brace, so that a mark split by a highlighter still reads right)."""
     if not _ANY_MARK_CHAR.search(text):
         return text
-    return _ANY_MARK_CHAR.sub(_brace, text)
-
-
-def _brace(match: re.Match) -> str:
-    code = ord(match.group())
-    opening = code < _CLOSE_HIGH if code < _OPEN_LOW else code < _CLOSE_LOW
-    return "{" if opening else "}"
+    return _CLOSE_CHARS.sub("}", _OPEN_CHARS.sub("{", text))
 
 
 def has_marks(text: str) -> bool:

@@ -21,6 +21,7 @@ _POINTS_BACK = re.compile(r"\s*(?:它|他们|她们|这|该|此|其|两者|二�
 _POINTS_BACK_IN_FIRST_CLAUSE = re.compile(r"[^，,；;：:。]*?(?:它|这|两者|二者|此时)")
 _POINTS_BACK_ANYWHERE = re.compile(r"(?<![应活])该(?=[\u4e00-\u9fff])|上述|前述|前者|后者")
 _WORD = re.compile(r"\w")
+_FACTS_AROUND = 4  # other facts a sentence shows on each side of its blank, at most
 
 
 def answer_as_markdown(answer: str) -> str:
@@ -46,9 +47,12 @@ def block_sentences(
     result = {}
     for start, end in sentences:
         pieces = answer_pieces(text, found, bodies, start, end)
-        for piece in pieces:
+        for index, piece in enumerate(pieces):
             if not isinstance(piece, str) and piece[0] in bodies:
-                result[piece[0]] = joined(pieces, piece[0])
+                # Pieces alternate text and facts: a window of facts on each side keeps a
+                # sentence made of thousands of facts from costing thousands of sentences each.
+                window = pieces[max(0, index - 2 * _FACTS_AROUND) : index + 2 * _FACTS_AROUND + 1]
+                result[piece[0]] = joined(window, piece[0])
     contexts = {}
     if not in_cell:  # a table's cells stand side by side: none leans on another
         for (before_start, before_end), (start, end) in itertools.pairwise(sentences):
