@@ -21,10 +21,16 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from articles.markup.answers import answer_html, escape, math_html
-from articles.markup.errors import MAX_FACTS, MAX_ISSUES, MISPLACED_FACT, Positions
+from articles.markup.errors import MAX_FACTS, MAX_ISSUES, MISPLACED_FACT, TOO_MANY_FACTS, Positions
 from articles.markup.facts import FactRecord, analyse_block
 from articles.markup.inline import InlineText, Token, masked, tokens
-from articles.markup.linear import LINK_PROCESSORS, FencedCode, LinearInlineProcessor
+from articles.markup.linear import (
+    LINK_PROCESSORS,
+    FencedCode,
+    LinearInlineProcessor,
+    ShallowQuotes,
+    linear_block_parser,
+)
 from articles.markup.marks import MARK, OPEN, has_marks, is_open, mark, mark_braces, number, unmark
 from articles.markup.sentences import answer_pieces, joined, needs_its_row, row_sentence
 
@@ -43,11 +49,13 @@ class KeyFactExtension(markdown.Extension):
         md.inlinePatterns.deregister("html")
         md.preprocessors.register(_MarkBraces(md, self), "key_fact_marks", 35)
         md.preprocessors.register(_ListsInterruptParagraphs(md), "key_fact_lists", 24)
+        md.preprocessors.register(ShallowQuotes(md), "key_fact_quotes", 23)
         if "fenced_code_block" in md.preprocessors:
             md.preprocessors.register(FencedCode(md, {}), "fenced_code_block", 25)
         if "table" in md.parser.blockprocessors:
             table = md.parser.blockprocessors["table"]
             md.parser.blockprocessors.register(_Table(md.parser, table.config, self), "table", 75)
+        linear_block_parser(md.parser)
         md.inlinePatterns.register(_CodeSpan(r"\\[\\`]|`+", md), "backtick", 190)
         md.inlinePatterns.register(_Math(r"\\[\\$]|\\[(\[]|\$", md, self), "math", 185)
         for name, processor in LINK_PROCESSORS.items():
@@ -85,7 +93,9 @@ class KeyFactExtension(markdown.Extension):
             self.positions,
             budget=max(0, MAX_FACTS - self.fact_count),
         )
-        self.fact_count += len(records)
+        if self.fact_count >= MAX_FACTS:  # the first fact too many was reported already
+            issues = [issue for issue in issues if issue.message != TOO_MANY_FACTS]
+        self.fact_count += len(records) + any(issue.message == TOO_MANY_FACTS for issue in issues)
         self.records.update((record.opening, record) for record in records)
         self.issues += issues[: max(0, MAX_ISSUES - len(self.issues))]
         return data
@@ -175,6 +185,8 @@ class _Math(_Cached):
 
 
 class _FactPattern(InlineProcessor):
+    always_applied = True  # facts are limited on their own (MAX_FACTS)
+
     def __init__(self, pattern: str, md, extension: KeyFactExtension):
         super().__init__(pattern, md)
         self.extension = extension

@@ -17,10 +17,15 @@ from collections import deque
 from markdown import inlinepatterns, util
 from markdown.extensions.codehilite import CodeHilite, CodeHiliteExtension
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import InlineProcessor
 
 from articles.markup.marks import unmark
 
+# Each inline element costs Python-Markdown tens of microseconds; past this many in one note
+# (the demo library's largest has a few hundred) the rest of its text is shown as written.
+# Patterns marked `always_applied` (key facts, which are limited on their own) are exempt.
+MAX_INLINE_ELEMENTS = 5_000
 _PLACEHOLDER = re.compile(util.INLINE_PLACEHOLDER_PREFIX + r"([0-9]+)" + util.ETX)
 
 
@@ -34,16 +39,20 @@ class LinearInlineProcessor(InlineProcessor):
         self.hook_after = hook_after
         self.after_hook = after_hook
         self.sources: dict[str, str] = {}  # placeholder -> the text it replaced
+        self._patterns = None  # the registry's patterns in order, read once
 
     def source_of(self, text: str) -> str:
         """text with each placeholder replaced by what it stands for."""
         return _PLACEHOLDER.sub(lambda m: self.sources.get(m.group(0), m.group(0)), text)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802
-        if isinstance(data, util.AtomicString):
-            return data
-        patterns = self.inlinePatterns
-        hook_index = patterns.get_index_for_name(self.hook_after) if patternIndex == 0 else -1
+        if isinstance(data, util.AtomicString) or util.HTML_PLACEHOLDER_RE.fullmatch(data):
+            return data  # a stashed block (code, display math) holds nothing inline
+        if self._patterns is None:
+            self._patterns = list(self.inlinePatterns)
+            self._hook_index = self.inlinePatterns.get_index_for_name(self.hook_after)
+        patterns = self._patterns
+        hook_index = self._hook_index if patternIndex == 0 else -1
         for index in range(patternIndex, len(patterns)):
             data = self._apply(patterns[index], data, index)
             if index == hook_index:
@@ -54,9 +63,14 @@ class LinearInlineProcessor(InlineProcessor):
         for exclude in pattern.ANCESTOR_EXCLUDES:
             if exclude.lower() in self.ancestors:
                 return data
+        limited = not getattr(pattern, "always_applied", False)
+        if limited and len(self.stashed_nodes) >= MAX_INLINE_ELEMENTS:
+            return data
         regex = pattern.getCompiledRegExp()
         pieces, position, search_from = [], 0, 0
         while match := regex.search(data, search_from):
+            if limited and len(self.stashed_nodes) >= MAX_INLINE_ELEMENTS:
+                break
             node, start, end = pattern.handleMatch(match, data)
             if start is None or end is None or node is None:
                 search_from = max(match.end(0) if end is None else end, match.start(0) + 1)
@@ -77,6 +91,52 @@ class LinearInlineProcessor(InlineProcessor):
             return data
         pieces.append(data[position:])
         return "".join(pieces)
+
+    def _InlineProcessor__processPlaceholders(self, data, parent, isText=True):  # noqa: N802, N803
+        """The base class's, gathering text in a list: it appended to a string each time."""
+        result, pending, start = [], [], 0
+        prefix = util.INLINE_PLACEHOLDER_PREFIX
+
+        def attach() -> None:
+            if not pending:
+                return
+            text = "".join(pending)
+            if isinstance(data, util.AtomicString):
+                text = util.AtomicString(text)
+            pending.clear()
+            if result:
+                result[-1][0].tail = (result[-1][0].tail or "") + text
+            elif not isText:
+                parent.tail = (parent.tail or "") + text
+            else:
+                parent.text = (parent.text or "") + text
+
+        while data and start < len(data):
+            index = data.find(prefix, start)
+            if index == -1:
+                pending.append(data[start:])
+                break
+            key, end = self._InlineProcessor__findPlaceholder(data, index)
+            if key not in self.stashed_nodes:  # not a placeholder after all
+                end = index + len(prefix)
+                pending.append(data[start:end])
+                start = end
+                continue
+            node = self.stashed_nodes[key]
+            pending.append(data[start:index])
+            if isinstance(node, str):
+                pending.append(node)
+            else:
+                for child in [node, *node]:
+                    if child.tail and child.tail.strip():
+                        self._InlineProcessor__processElementText(node, child, False)
+                    if child.text and child.text.strip():
+                        self._InlineProcessor__processElementText(child, child)
+                attach()
+                result.append((node, self.ancestors[:]))
+            start = end
+        attach()
+        return result
 
     def run(self, tree, ancestors=None):
         """The base class's traversal, with a deque: it popped its list from the front."""
@@ -121,6 +181,31 @@ class LinearInlineProcessor(InlineProcessor):
                 for i, item in enumerate(found):
                     element.insert(i, item[0])
         return tree
+
+
+class Blocks(deque):
+    """The block parser's work list: its processors take blocks from the front (pop(0),
+    insert(0, ...)), which a list does in time proportional to what is left."""
+
+    def pop(self, index: int = -1):
+        if index == 0:
+            return self.popleft()
+        if index == -1:
+            return super().pop()
+        value = self[index]
+        del self[index]
+        return value
+
+    def insert(self, index: int, value) -> None:
+        if index == 0:
+            self.appendleft(value)
+        else:
+            super().insert(index, value)
+
+
+def linear_block_parser(parser) -> None:
+    """Make a Markdown instance's block parser read its blocks from a Blocks list."""
+    parser.parseChunk = lambda parent, text: parser.parseBlocks(parent, Blocks(text.split("\n\n")))
 
 
 class _IndexedText:
@@ -244,6 +329,16 @@ LINK_PROCESSORS = {
     "short_image_ref": ShortImageReferenceProcessor,
 }
 
+# Python-Markdown reads each level of a quote again: past this depth ">" is shown as written.
+MAX_QUOTE_DEPTH = 16
+_DEEP_QUOTE = re.compile(f"((?: {{0,3}}> ?){{{MAX_QUOTE_DEPTH}}})( {{0,3}})>")
+
+
+class ShallowQuotes(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        return [_DEEP_QUOTE.sub(r"\1\2\\>", line, count=1) if ">" in line else line for line in lines]
+
+
 _FENCE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)")
 _CLOSING_FENCE = re.compile(r" {0,3}(`{3,}|~{3,}) *")
 _FENCE_LANGUAGE = re.compile(r"\s*\{?\s*\.?([\w#+-][\w#+.-]*)")
@@ -251,7 +346,7 @@ _FENCE_LANGUAGE = re.compile(r"\s*\{?\s*\.?([\w#+-][\w#+.-]*)")
 
 # Highlighting costs about a millisecond a block; past this many in one note (the demo
 # library's largest has 4) blocks are shown without colours.
-MAX_HIGHLIGHTED = 100
+MAX_HIGHLIGHTED = 30
 
 
 class FencedCode(FencedBlockPreprocessor):
