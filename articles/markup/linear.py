@@ -72,7 +72,9 @@ class LinearInlineProcessor(InlineProcessor):
             if limited and len(self.stashed_nodes) >= MAX_INLINE_ELEMENTS:
                 break
             node, start, end = pattern.handleMatch(match, data)
-            if start is None or end is None or node is None:
+            if start is None or end is None or node is None or end <= start or start < position:
+                # No element, or one that would take back text already read (a quoted link
+                # title can send Python-Markdown's link parser backwards): read on.
                 search_from = max(match.end(0) if end is None else end, match.start(0) + 1)
                 continue
             if not isinstance(node, str) and not isinstance(node.text, util.AtomicString):
