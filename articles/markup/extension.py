@@ -80,7 +80,8 @@ class KeyFactExtension(markdown.Extension):
         self.issues: list = []
         self.anchors: dict[int, list[str]] = {}  # "{{" number -> ids of blocks showing it
         self.order: list[FactRecord] = []  # the facts shown, in source order
-        self.fact_count = 0  # facts read so far (closed, with or without errors)
+        self.fact_count = 0  # facts read so far
+        self.too_many_reported = False
         self.formulas = self.formula_characters = 0  # formulas converted so far, and their size
 
     def _read_block(self, data: str, ancestors: list[str]) -> str:
@@ -93,9 +94,10 @@ class KeyFactExtension(markdown.Extension):
             self.positions,
             budget=max(0, MAX_FACTS - self.fact_count),
         )
-        if self.fact_count >= MAX_FACTS:  # the first fact too many was reported already
+        if self.too_many_reported:  # only the first fact too many is reported
             issues = [issue for issue in issues if issue.message != TOO_MANY_FACTS]
-        self.fact_count += len(records) + any(issue.message == TOO_MANY_FACTS for issue in issues)
+        self.too_many_reported |= any(issue.message == TOO_MANY_FACTS for issue in issues)
+        self.fact_count += len(records)
         self.records.update((record.opening, record) for record in records)
         self.issues += issues[: max(0, MAX_ISSUES - len(self.issues))]
         return data
