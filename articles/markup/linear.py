@@ -262,12 +262,20 @@ class _Openers:
         candidates = indexed.closed_brackets
         for index in range(bisect_left(candidates, position), len(candidates)):
             at = candidates[index]
-            if self.inline and not data.startswith("(", indexed.closing[at] + 1):
+            if self.inline and not self._address_may_follow(indexed, indexed.closing[at] + 1):
                 continue
             for start in (at - 1, at):  # images open with "![", links with "["
                 if start >= position and (match := self.regex.match(data, start)) and match.end() == at + 1:
                     return match
         return None
+
+
+    @staticmethod
+    def _address_may_follow(indexed: _IndexedText, at: int) -> bool:
+        """An address is a "(" that closes, or one a quoted title may close."""
+        if not indexed.text.startswith("(", at):
+            return False
+        return at in indexed.closing or indexed.quote_between(at, len(indexed.text))
 
 
 class _LinearLinks:
