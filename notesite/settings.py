@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before the log-in view: a locked address or username is refused without a password hash.
+    "throttling.lockout.LockedLoginMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "quizzes.middleware.LearnerMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
@@ -146,27 +148,30 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # The default cache stays Django's own in-process one, for what each process may keep to itself.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 _cache_prefix = os.environ.get("DJANGO_CACHE_KEY_PREFIX", "notesite")
+_database_cache = {
+    "BACKEND": "throttling.cache.AtomicDatabaseCache",
+    "LOCATION": "notesite_cache",
+    "KEY_PREFIX": _cache_prefix,
+    # An increment re-sets the entry with this timeout: a day, the longest rate period, so no
+    # count expires inside its window; and room for a flood of distinct clients before culling
+    # would forget counts.
+    "TIMEOUT": 86400,
+    "OPTIONS": {"MAX_ENTRIES": 100_000},
+}
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "ratelimit": (
-        {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": _cache_prefix,
-        }
-        if REDIS_URL
-        else {
-            "BACKEND": "throttling.cache.AtomicDatabaseCache",
-            "LOCATION": "notesite_cache",
-            "KEY_PREFIX": _cache_prefix,
-            # An increment re-sets the entry with this timeout: a day, the longest rate period,
-            # so no count expires inside its window; and room for a flood of distinct clients
-            # before culling would forget counts.
-            "TIMEOUT": 86400,
-            "OPTIONS": {"MAX_ENTRIES": 100_000},
-        }
-    ),
+    "ratelimit": _database_cache,
 }
+if REDIS_URL:
+    CACHES["ratelimit"] = {
+        "BACKEND": "throttling.cache.RedisCacheWithFallback",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": _cache_prefix,
+        # While Redis is unreachable the limits are counted in the database instead; a short
+        # timeout keeps a Redis that does not answer from holding every request up.
+        "OPTIONS": {"FALLBACK": "ratelimit-fallback", "socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+    CACHES["ratelimit-fallback"] = _database_cache
 RATELIMIT_USE_CACHE = "ratelimit"
 
 # The client's address: the connection's, or, behind a proxy that says so, the address the
@@ -174,16 +179,16 @@ RATELIMIT_USE_CACHE = "ratelimit"
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
 
 # Login throttling (django-axes): failures lock the username, and failures from one address
-# lock that address across every username it tries. A locked request is refused before any
-# password is hashed (axes' backend comes first), and refusals during a lockout neither write
-# nor extend it, so a flood costs one cheap query per attempt.
+# lock that address across every username it tries. Once locked, a log-in post is refused by
+# throttling.lockout before the view runs (one cache read, no write, no password hashed), and
+# refusals during a lockout do not extend it.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "throttling.client.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "throttling.lockout.lockout_response"
 AXES_VERBOSE = False
 
 # Rate limits (django-ratelimit) per action, "count/period" (s, m, h, d; "10/5m" works too).

@@ -1,9 +1,6 @@
 """Rate limits and login throttling, counted in the shared cache: the database's and Redis's."""
 
-import uuid
-
 import pytest
-import redis
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
@@ -17,40 +14,6 @@ from tests.factories import QUIZ_BODY, make_article, make_topic, make_user
 from throttling.client import client_ip
 
 pytestmark = pytest.mark.django_db
-
-REDIS_URL = "redis://127.0.0.1:6379/2"
-
-
-def redis_available() -> bool:
-    try:
-        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        return False
-
-
-@pytest.fixture(params=["database", "redis"])
-def shared_cache(request, settings):
-    """Each test runs on the database cache (the default) and on Redis (db 2, own key prefix)."""
-    if request.param == "redis":
-        if not redis_available():
-            pytest.skip("no Redis at 127.0.0.1:6379")
-        prefix = f"notesite-test-{uuid.uuid4().hex}"
-        settings.CACHES = {
-            **settings.CACHES,
-            "ratelimit": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": REDIS_URL,
-                "KEY_PREFIX": prefix,
-            },
-        }
-        yield request.param
-        client = redis.Redis.from_url(REDIS_URL)
-        keys = list(client.scan_iter(f"{prefix}:*"))
-        if keys:
-            client.delete(*keys)
-    else:
-        yield request.param
-
 
 @pytest.fixture
 def topic():
