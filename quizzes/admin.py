@@ -1,7 +1,7 @@
 """Admin for what the library generates: facts, their questions and how the questions fare."""
 
 from django.contrib import admin, messages
-from django.db.models import Case, F, FloatField, Prefetch, When
+from django.db.models import Case, Exists, F, FloatField, OuterRef, Prefetch, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -14,7 +14,7 @@ from articles.markup import BLANK
 from articles.models import Article
 from quizzes.giveaways import parsed_fact_warnings, translated
 from quizzes.grading import display_form
-from quizzes.models import KeyFact, Question
+from quizzes.models import Appeal, AppealRuling, KeyFact, Question
 from quizzes.statistics import MIN_ANSWERS, discrimination_by_question
 
 
@@ -146,6 +146,50 @@ class FactStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class WarningsFilter(admin.SimpleListFilter):
+    """Questions whose fact the editor was warned about (a give-away, an option the stem names,
+    a sentence that leans on one before it), as stored when the note was saved."""
+
+    title = _("warnings")
+    parameter_name = "warnings"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("with warnings")), ("no", _("without warnings"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(fact__warnings=[])
+        if self.value() == "no":
+            return queryset.filter(fact__warnings=[])
+        return queryset
+
+
+class AppealsFilter(admin.SimpleListFilter):
+    """Questions whose fact learners appealed: all of them, or those with answers still awaiting
+    an editor's ruling (the appeals queue's work)."""
+
+    title = _("appeals")
+    parameter_name = "appeals"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("awaiting", _("awaiting a ruling")),
+            ("any", _("appealed")),
+            ("none", _("never appealed")),
+        ]
+
+    def queryset(self, request, queryset):
+        appealed = Appeal.objects.filter(fact=OuterRef("fact"))
+        if self.value() == "awaiting":
+            ruled = AppealRuling.objects.filter(fact=OuterRef("fact"), normalised=OuterRef("normalised"))
+            return queryset.filter(Exists(appealed.filter(~Exists(ruled))))
+        if self.value() == "any":
+            return queryset.filter(Exists(appealed))
+        if self.value() == "none":
+            return queryset.filter(~Exists(appealed))
+        return queryset
+
+
 @admin.register(Question)
 class QuestionAdmin(PlainActionCheckbox, admin.ModelAdmin):
     list_display = [
@@ -157,12 +201,15 @@ class QuestionAdmin(PlainActionCheckbox, admin.ModelAdmin):
         "times_asked",
         "correct_share",
         "discrimination_index",
+        "warnings",
     ]
     list_editable = ["is_disabled"]
     list_filter = [
         FactStatusFilter,
         "is_disabled",
         "type",
+        WarningsFilter,
+        AppealsFilter,
         "is_generated",
         "fact__kind",
         "fact__topic",
@@ -248,6 +295,13 @@ class QuestionAdmin(PlainActionCheckbox, admin.ModelAdmin):
     def discrimination_index(self, question):
         value = question.discrimination
         return "-" if value is None else f"{value:.2f}"
+
+    @admin.display(description=_("warnings"))
+    def warnings(self, question):
+        if not question.fact.warnings:
+            return "-"
+        items = format_html_join("", "<li>{}</li>", ((translated(w),) for w in question.fact.warnings))
+        return format_html('<ul class="warning-list">{}</ul>', items)
 
     @admin.action(description=_("Disable the selected questions"))
     def disable(self, request, queryset):
