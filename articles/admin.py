@@ -17,9 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from articles.admin_fact_changes import FactChangesMixin
 from articles.admin_preview import MarkdownEditor, no_warnings, preview_context
-from articles.admin_protection import ArchiveInsteadOfDeleteMixin
 from articles.admin_revisions import apply_revision, body_diff, changed_fields, recent_revisions
 from articles.markup import BLANK
 from articles.models import Article, Topic
@@ -82,10 +80,10 @@ def restored_message(record) -> str:
     return message[:REVISION_MESSAGE_LENGTH]
 
 
-@admin.register(Article)
-class ArticleAdmin(
-    FactChangesMixin, PlainActionCheckbox, ArchiveInsteadOfDeleteMixin, admin.ModelAdmin
-):
+class ArticleAdmin(PlainActionCheckbox, admin.ModelAdmin):
+    """The editor of notes, not registered here: the app that generates questions from the
+    notes' facts registers a subclass that adds what saving and deleting do to them."""
+
     form = ArticleAdminForm
     list_display = ["title", "topic", "status", "fact_count", "updated_at"]
     list_filter = ["status", "topic"]
@@ -160,7 +158,7 @@ class ArticleAdmin(
     # --- the live preview ----------------------------------------------------------------------
 
     def fact_warnings(self, body, rendered):
-        """Warnings about the facts of unsaved text; the quizzes admin knows some."""
+        """Warnings about the facts of unsaved text: none known here, a subclass adds its own."""
         return no_warnings(body, rendered)
 
     def preview_view(self, request):

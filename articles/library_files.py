@@ -4,7 +4,7 @@ import enum
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import frontmatter
 import yaml
@@ -15,9 +15,6 @@ from articles.models import Article, Topic
 from articles.slugs import slug_from_title
 from terms.files import FILE_NAME as TERMS_FILE
 from terms.files import TermFileError, export_terms, import_terms_file
-
-if TYPE_CHECKING:
-    from quizzes.extraction import FactChanges
 
 REQUIRED_KEYS = ("title", "topic", "status")  # without a slug, one is made from the title
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?^---[ \t]*\r?\n", re.S | re.M)
@@ -30,13 +27,19 @@ class Outcome(enum.StrEnum):
     FAILED = "failed"
 
 
+class FactChanges(Protocol):
+    """What saving an article did to its key facts: set on it as `fact_changes` by the
+    post_save receiver that extracts them."""
+
+    def describe(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class ImportResult:
     path: str
     outcome: Outcome
     detail: str = ""
-    # What saving did to the article's key facts (quizzes.extraction.FactChanges), when saved.
-    facts: "FactChanges | None" = None
+    facts: FactChanges | None = None  # when saved
 
 
 class ArticleFileError(ValueError):

@@ -116,7 +116,7 @@ class Article(models.Model):
         if unchanged:
             self.skip_history_when_saving = True
         try:
-            # Facts are extracted by a post_save receiver (quizzes), inside this transaction.
+            # post_save receivers (which extract the facts) run inside this transaction.
             with transaction.atomic():
                 super().save(*args, **kwargs)
         finally:

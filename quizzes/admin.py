@@ -12,6 +12,8 @@ from articles.admin import ArticleAdmin, PlainActionCheckbox
 from articles.admin_preview import Note
 from articles.markup import BLANK
 from articles.models import Article
+from quizzes.admin_fact_changes import FactChangesMixin
+from quizzes.admin_protection import ArchiveInsteadOfDeleteMixin
 from quizzes.giveaways import parsed_fact_warnings, translated
 from quizzes.grading import display_form
 from quizzes.models import Appeal, AppealRuling, KeyFact, Question
@@ -322,8 +324,10 @@ class QuestionAdmin(PlainActionCheckbox, admin.ModelAdmin):
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
 
-class ArticleWithQuestionsAdmin(ArticleAdmin):
-    """The article admin, plus the facts it yields and their questions (with statistics)."""
+@admin.register(Article)
+class ArticleWithQuestionsAdmin(FactChangesMixin, ArchiveInsteadOfDeleteMixin, ArticleAdmin):
+    """The article admin, plus the facts it yields and their questions (with statistics), what
+    a save does to them, and why an answered note is archived rather than deleted."""
 
     readonly_fields = [*ArticleAdmin.readonly_fields, "generated_questions"]
     fieldsets = [
@@ -417,8 +421,5 @@ def question_line(question: Question, fact: KeyFact, type_label: str) -> dict:
         "statistics": ", ".join(statistics),
     }
 
-
-admin.site.unregister(Article)
-admin.site.register(Article, ArticleWithQuestionsAdmin)
 
 from quizzes import appeal_admin  # noqa: E402, F401 - registers the appeals queue

@@ -15,8 +15,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from articles.management.commands.load_demo import editors_group
 from articles.models import Article
+from quizzes.management.commands.load_demo import editors_group
 from quizzes.models import LearnerProfile, Quiz
 from tests.factories import make_article, make_topic, make_user
 

@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.library_files import import_article_text
-from articles.management.commands.load_demo import DEMO_DIR
 from quizzes.extraction import regenerate_for_mistakes
 from quizzes.grading import grade
+from quizzes.management.commands.load_demo import DEMO_DIR
 from quizzes.models import Card, KeyFact, Question, Quiz, QuizItem
 from terms.files import import_terms_file
 from terms.lookup import load_bank

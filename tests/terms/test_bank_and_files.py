@@ -52,7 +52,7 @@ def test_bad_files_name_the_line(text, message):
 
 
 def test_the_demo_bank_is_large_and_consistent():
-    from articles.management.commands.load_demo import DEMO_DIR
+    from quizzes.management.commands.load_demo import DEMO_DIR
 
     terms = parse_terms((DEMO_DIR / "terms.txt").read_text(encoding="utf-8"))
     categories = {term.category for term in terms}

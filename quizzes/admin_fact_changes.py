@@ -1,7 +1,7 @@
 """Saving a note in the admin: what the save did to its key facts, and a confirmation first
 when it would retire facts that learners have answered.
 
-    class ArticleAdmin(FactChangesMixin, admin.ModelAdmin): ...
+    class ArticleWithQuestionsAdmin(FactChangesMixin, ArticleAdmin): ...
 
 The confirmation is a checkbox that appears, with the list of those facts, beside the form's
 error: nothing is saved until it is ticked, and the editor's text stays in the form meanwhile.

@@ -7,9 +7,10 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+import articles
 from articles.library_files import Outcome, import_paths
 
-DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+DEMO_DIR = Path(articles.__file__).resolve().parent / "demo"
 DEMO_ACCOUNTS = [
     # (username, password, is_staff)
     ("learner", "learn-notesite-2026", False),

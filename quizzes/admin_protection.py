@@ -5,7 +5,7 @@ to delete an answered note and lists the answers in the way; its page says neith
 matters nor what to do instead. This mixin adds both, on the delete page and on the "delete
 selected" action alike:
 
-    class ArticleAdmin(ArchiveInsteadOfDeleteMixin, admin.ModelAdmin): ...
+    class ArticleWithQuestionsAdmin(ArchiveInsteadOfDeleteMixin, ArticleAdmin): ...
 
 It also lets a note nobody answered be deleted: its key facts and questions are generated from
 it and go with it, although their own admins (rightly) offer no delete of their own.
