@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "axes",
     "django_ratelimit",
     "throttling",
+    "accounts",
     "articles",
     "quizzes",
     "search",

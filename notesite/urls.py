@@ -3,8 +3,6 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from quizzes import auth_views
-
 
 class FaviconRedirect(RedirectView):
     """Resolved per request: with the manifest storage the address exists only after collectstatic,
@@ -23,11 +21,7 @@ urlpatterns = [
     path("favicon.ico", FaviconRedirect.as_view()),
     path("healthz", include("notesite.health")),
     path("admin/", admin.site.urls),
-    # Before Django's own: the same addresses, with lengths checked and limits kept.
-    path("accounts/login/", auth_views.login, name="login"),
-    path("accounts/password_reset/", auth_views.password_reset, name="password_reset"),
-    path("accounts/password_reset/done/", auth_views.password_reset_done, name="password_reset_done"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("quizzes.urls")),
     path("", include("search.urls")),

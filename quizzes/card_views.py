@@ -24,7 +24,7 @@ def _respond(request, card: Card, message: str):
     messages.success(request, message)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "quizzes:account"
+        target = "accounts:settings"
     return redirect(target)
 
 

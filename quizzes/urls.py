@@ -1,12 +1,10 @@
 from django.urls import path
 
 import notesite.converters  # noqa: F401  (registers the id and uslug converters)
-from quizzes import account_views, card_views, score_views, views
+from quizzes import card_views, score_views, views
 
 app_name = "quizzes"
 urlpatterns = [
-    path("accounts/signup/", account_views.signup, name="signup"),
-    path("accounts/settings/", account_views.account_settings, name="account"),
     path("scores/", score_views.scores, name="scores"),
     path("topics/<uslug:slug>/quiz/", views.start_quiz, name="start_quiz"),
     path("quiz/<id:quiz_id>/", views.take_quiz, name="take"),

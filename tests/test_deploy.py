@@ -178,13 +178,13 @@ def test_every_page_type_sends_a_nonce_policy_without_unsafe_inline(site, learne
         "topic": anonymous.get(topic.get_absolute_url()),
         "article": anonymous.get(article.get_absolute_url()),
         "login": anonymous.get(reverse("login")),
-        "signup": anonymous.get(reverse("quizzes:signup")),
+        "signup": anonymous.get(reverse("accounts:signup")),
         "password reset": anonymous.get(reverse("password_reset")),
         "not found": anonymous.get("/notes/nothing-here/"),
         "admin login": anonymous.get(reverse("admin:login")),
         "scores": reader.get(reverse("quizzes:scores")),
         "review": reader.get(reverse("quizzes:review")),
-        "account": reader.get(reverse("quizzes:account")),
+        "account": reader.get(reverse("accounts:settings")),
         "password change": reader.get(reverse("password_change")),
         "quiz start refused": reader.post(reverse("quizzes:start_quiz", args=[topic.slug]), {"size": "7"}),
     }
@@ -284,7 +284,7 @@ def post_endpoints(topic, article, quiz):
     return {
         "log in": (reverse("login"), {"username": "reader", "password": "correct-horse-battery"}),
         "sign up": (
-            reverse("quizzes:signup"),
+            reverse("accounts:signup"),
             {
                 "username": "newcomer",
                 "password1": "a-long-passphrase-42",
@@ -298,7 +298,7 @@ def post_endpoints(topic, article, quiz):
             reverse("password_change"),
             {"old_password": "x", "new_password1": "y", "new_password2": "y"},
         ),
-        "account": (reverse("quizzes:account"), {"desired_retention": "0.85"}),
+        "account": (reverse("accounts:settings"), {"desired_retention": "0.85"}),
         "start quiz": (reverse("quizzes:start_quiz", args=[topic.slug]), {"size": "5"}),
         "answer": (reverse("quizzes:answer", args=[quiz.pk, item.position]), {"choice": "0"}),
         "review": (reverse("quizzes:review"), {}),

@@ -173,7 +173,7 @@ def test_head_is_answered_on_public_and_learner_pages(client, learner, quiz):
         article.topic.get_absolute_url(),
         article.get_absolute_url(),
         reverse("login"),
-        reverse("quizzes:signup"),
+        reverse("accounts:signup"),
         reverse("password_reset"),
     ):
         response = client.head(url)
@@ -183,7 +183,7 @@ def test_head_is_answered_on_public_and_learner_pages(client, learner, quiz):
     for url in (
         reverse("quizzes:scores"),
         reverse("quizzes:review"),
-        reverse("quizzes:account"),
+        reverse("accounts:settings"),
         reverse("quizzes:take", args=[quiz.pk]),
     ):
         assert client.head(url).status_code == 200, url

@@ -176,7 +176,7 @@ def test_suspended_facts_leave_quizzes_reviews_and_due_counts_until_taken_back(
     learner_client.post(reverse("quizzes:review"))
     review = Quiz.objects.get(mode=Quiz.Mode.REVIEW)
     assert fact.pk not in set(review.items.values_list("fact_id", flat=True))
-    account = learner_client.get(reverse("quizzes:account")).content.decode()
+    account = learner_client.get(reverse("accounts:settings")).content.decode()
     assert fact.answer in account and reverse("quizzes:unsuspend", args=[fact.pk]) in account
     learner_client.post(reverse("quizzes:unsuspend", args=[fact.pk]))
     assert Card.objects.due_for(learner, timezone.now()).count() == 5
@@ -254,7 +254,7 @@ def test_an_answered_parameter_for_an_unanswered_question_shows_the_quiz(learner
 
 
 @pytest.mark.parametrize(
-    "name", ["quizzes:scores", "quizzes:review", "quizzes:account", "articles:topic_list"]
+    "name", ["quizzes:scores", "quizzes:review", "accounts:settings", "articles:topic_list"]
 )
 def test_pages_with_personal_data_are_private_and_never_stored(learner_client, name):
     header = learner_client.get(reverse(name))["Cache-Control"]
@@ -267,7 +267,7 @@ def test_anonymous_pages_stay_cacheable(client):
 
 def test_the_account_page_sets_goal_time_zone_and_reminders(learner_client, learner):
     data = {"section": "habits", "daily_goal": "35", "timezone": "America/New_York", "email_reminders": "on"}
-    assert learner_client.post(reverse("quizzes:account"), data).status_code == 302
+    assert learner_client.post(reverse("accounts:settings"), data).status_code == 302
     profile = LearnerProfile.objects.get(user=learner)
     assert (profile.daily_goal, profile.timezone, profile.email_reminders) == (35, "America/New_York", True)
     assert "Today 0/35" in learner_client.get(reverse("quizzes:scores")).content.decode()
@@ -279,7 +279,7 @@ def test_the_account_page_sets_goal_time_zone_and_reminders(learner_client, lear
 )
 def test_bad_goal_or_time_zone_changes_nothing(learner_client, learner, field, value):
     data = {"section": "habits", "daily_goal": "30", "timezone": "Asia/Shanghai"} | {field: value}
-    response = learner_client.post(reverse("quizzes:account"), data)
+    response = learner_client.post(reverse("accounts:settings"), data)
     assert response.status_code == 200 and "Nothing was changed" in response.content.decode()
     assert not LearnerProfile.objects.filter(user=learner).exists()
 
@@ -364,7 +364,7 @@ def test_query_counts_of_the_new_pages_stay_constant_as_history_grows(learner_cl
         counts = {
             "feedback page": queries("get", take, {"answered": "1"}),
             "summary": queries("get", take),
-            "account page": queries("get", reverse("quizzes:account")),
+            "account page": queries("get", reverse("accounts:settings")),
             "suspend": queries("post", reverse("quizzes:suspend", args=[fact]), **HX),
             "bury": queries("post", reverse("quizzes:bury", args=[fact]), **HX),
             "unsuspend": queries("post", reverse("quizzes:unsuspend", args=[fact]), **HX),
@@ -375,7 +375,7 @@ def test_query_counts_of_the_new_pages_stay_constant_as_history_grows(learner_cl
         Card.objects.filter(user=learner, fact=quiz.items.get(position=3).fact).update(suspended=True)
         return counts
 
-    learner_client.get(reverse("quizzes:account"))  # a new session reads the time zone once
+    learner_client.get(reverse("accounts:settings"))  # a new session reads the time zone once
     small = measure()
     for number in range(4):
         make_article(topic=topic, slug=f"more-{number}", body=QUIZ_BODY.replace("ViT", f"ViT{number}"))

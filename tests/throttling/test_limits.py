@@ -41,18 +41,19 @@ def assert_too_many(response, language="en"):
 def test_signups_past_the_rate_from_one_address_are_refused_with_429(shared_cache, settings):
     settings.NOTESITE_RATES = {**settings.NOTESITE_RATES, "signup": "3/h"}
     for number in range(3):
-        response = Client().post(reverse("quizzes:signup"), signup_data(number))
+        response = Client().post(reverse("accounts:signup"), signup_data(number))
         assert response.status_code == 302, f"signup {number} is within the rate"
-    assert_too_many(Client(headers={"Accept-Language": "en"}).post(reverse("quizzes:signup"), signup_data(9)))
+    english = Client(headers={"Accept-Language": "en"})
+    assert_too_many(english.post(reverse("accounts:signup"), signup_data(9)))
     assert not get_user_model().objects.filter(username="newcomer9").exists()
-    other = Client(REMOTE_ADDR="10.1.2.3").post(reverse("quizzes:signup"), signup_data(10))
+    other = Client(REMOTE_ADDR="10.1.2.3").post(reverse("accounts:signup"), signup_data(10))
     assert other.status_code == 302, "another address has its own count"
 
 
 def test_reading_the_signup_page_is_never_limited(shared_cache, settings):
     settings.NOTESITE_RATES = {**settings.NOTESITE_RATES, "signup": "1/h"}
     for _ in range(5):
-        assert Client().get(reverse("quizzes:signup")).status_code == 200
+        assert Client().get(reverse("accounts:signup")).status_code == 200
 
 
 def test_quiz_starts_past_the_rate_are_refused_and_open_no_quiz(shared_cache, settings, topic, learner):

@@ -5,7 +5,7 @@ from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from quizzes.forms import SignupForm
+from accounts.forms import SignupForm
 from quizzes.models import LearnerProfile
 from tests.factories import make_user
 
@@ -35,7 +35,7 @@ def session_user_id(client):
 
 
 def test_signup_page_shows_the_form(client):
-    response = client.get(reverse("quizzes:signup"))
+    response = client.get(reverse("accounts:signup"))
     assert response.status_code == 200
     assert "registration/signup.html" in [t.name for t in response.templates]
     page = response.content.decode()
@@ -44,7 +44,7 @@ def test_signup_page_shows_the_form(client):
 
 
 def test_signup_creates_the_user_logs_them_in_and_goes_to_the_topics(client):
-    response = client.post(reverse("quizzes:signup"), signup_data())
+    response = client.post(reverse("accounts:signup"), signup_data())
     assert response.status_code == 302
     assert response.url == reverse("articles:topic_list")
     user = User.objects.get(username="newlearner")
@@ -54,17 +54,17 @@ def test_signup_creates_the_user_logs_them_in_and_goes_to_the_topics(client):
 
 
 def test_signup_keeps_an_optional_email(client):
-    client.post(reverse("quizzes:signup"), signup_data(email="me@example.org"))
+    client.post(reverse("accounts:signup"), signup_data(email="me@example.org"))
     assert User.objects.get(username="newlearner").email == "me@example.org"
 
 
 def test_signup_returns_to_a_safe_next_page(client):
-    response = client.post(reverse("quizzes:signup"), signup_data(next="/scores/"))
+    response = client.post(reverse("accounts:signup"), signup_data(next="/scores/"))
     assert response.url == "/scores/"
 
 
 def test_signup_ignores_a_next_page_on_another_site(client):
-    response = client.post(reverse("quizzes:signup"), signup_data(next="https://evil.example/steal"))
+    response = client.post(reverse("accounts:signup"), signup_data(next="https://evil.example/steal"))
     assert response.url == reverse("articles:topic_list")
 
 
@@ -85,7 +85,7 @@ def test_signup_ignores_a_next_page_on_another_site(client):
     ],
 )
 def test_signup_refuses_bad_input_and_creates_nobody(client, overrides, field, code):
-    response = client.post(reverse("quizzes:signup"), signup_data(**overrides))
+    response = client.post(reverse("accounts:signup"), signup_data(**overrides))
     assert response.status_code == 200
     form = response.context["form"]
     assert code in [error.code for error in form.errors.as_data()[field]]
@@ -94,13 +94,14 @@ def test_signup_refuses_bad_input_and_creates_nobody(client, overrides, field, c
 
 
 def test_signup_shows_password_errors_in_words(client):
-    response = client.post(reverse("quizzes:signup"), signup_data(password1="12345678", password2="12345678"))
+    numeric = signup_data(password1="12345678", password2="12345678")
+    response = client.post(reverse("accounts:signup"), numeric)
     assert "This password is entirely numeric." in response.content.decode()
 
 
 @pytest.mark.parametrize("username", ["learner1", "LEARNER1"])
 def test_signup_refuses_a_taken_username_whatever_its_case(client, learner, username):
-    response = client.post(reverse("quizzes:signup"), signup_data(username=username))
+    response = client.post(reverse("accounts:signup"), signup_data(username=username))
     assert response.status_code == 200
     assert "A user with that username already exists." in response.content.decode()
     assert User.objects.count() == 1
@@ -109,7 +110,7 @@ def test_signup_refuses_a_taken_username_whatever_its_case(client, learner, user
 def test_a_username_taken_between_check_and_save_is_refused_not_a_500(client, learner, monkeypatch):
     # What a double-click can do: both requests pass the form's check, one inserts first.
     monkeypatch.setattr(SignupForm, "clean_username", lambda form: form.cleaned_data["username"])
-    response = client.post(reverse("quizzes:signup"), signup_data(username="learner1"))
+    response = client.post(reverse("accounts:signup"), signup_data(username="learner1"))
     assert response.status_code == 200
     assert "A user with that username already exists." in response.content.decode()
     assert User.objects.count() == 1
@@ -117,7 +118,7 @@ def test_a_username_taken_between_check_and_save_is_refused_not_a_500(client, le
 
 
 def test_signed_in_user_visiting_signup_goes_to_the_topics(learner_client):
-    response = learner_client.get(reverse("quizzes:signup"))
+    response = learner_client.get(reverse("accounts:signup"))
     assert response.status_code == 302
     assert response.url == reverse("articles:topic_list")
 
@@ -219,7 +220,7 @@ def test_password_change_keeps_the_learner_logged_in(learner_client, learner):
     assert "Your password was changed." in response.content.decode()
     learner.refresh_from_db()
     assert learner.check_password(NEW_PASSWORD)
-    assert learner_client.get(reverse("quizzes:account")).status_code == 200
+    assert learner_client.get(reverse("accounts:settings")).status_code == 200
 
 
 def test_password_change_refuses_a_wrong_old_password(learner_client, learner):
@@ -237,13 +238,13 @@ def test_password_change_refuses_a_wrong_old_password(learner_client, learner):
 
 
 def test_account_page_needs_a_login(client):
-    response = client.get(reverse("quizzes:account"))
+    response = client.get(reverse("accounts:settings"))
     assert response.status_code == 302
-    assert response.url == f"{reverse('login')}?next={reverse('quizzes:account')}"
+    assert response.url == f"{reverse('login')}?next={reverse('accounts:settings')}"
 
 
 def test_account_page_shows_the_username_password_link_and_default_retention(learner_client):
-    response = learner_client.get(reverse("quizzes:account"))
+    response = learner_client.get(reverse("accounts:settings"))
     assert response.status_code == 200
     page = response.content.decode()
     assert "learner1" in page
@@ -255,7 +256,7 @@ def test_account_page_shows_the_username_password_link_and_default_retention(lea
 
 @pytest.mark.parametrize("value", ["0.80", "0.85", "0.97"])
 def test_retention_accepts_values_in_range(learner_client, learner, value):
-    response = learner_client.post(reverse("quizzes:account"), {"desired_retention": value})
+    response = learner_client.post(reverse("accounts:settings"), {"desired_retention": value})
     assert response.status_code == 302
     assert LearnerProfile.objects.get(user=learner).desired_retention == float(value)
     page = learner_client.get(response.url).content.decode()
@@ -264,7 +265,7 @@ def test_retention_accepts_values_in_range(learner_client, learner, value):
 
 def test_retention_updates_an_existing_profile(learner_client, learner):
     LearnerProfile.objects.create(user=learner, desired_retention=0.85)
-    learner_client.post(reverse("quizzes:account"), {"desired_retention": "0.95"})
+    learner_client.post(reverse("accounts:settings"), {"desired_retention": "0.95"})
     assert LearnerProfile.objects.get(user=learner).desired_retention == 0.95
 
 
@@ -283,7 +284,7 @@ def test_retention_updates_an_existing_profile(learner_client, learner):
 )
 def test_retention_refuses_bad_values_and_changes_nothing(learner_client, learner, value, message):
     LearnerProfile.objects.create(user=learner, desired_retention=0.85)
-    response = learner_client.post(reverse("quizzes:account"), {"desired_retention": value})
+    response = learner_client.post(reverse("accounts:settings"), {"desired_retention": value})
     assert response.status_code == 200
     page = response.content.decode()
     assert message in page
@@ -292,12 +293,12 @@ def test_retention_refuses_bad_values_and_changes_nothing(learner_client, learne
 
 
 def test_a_bad_retention_value_creates_no_profile(learner_client):
-    learner_client.post(reverse("quizzes:account"), {"desired_retention": "2"})
+    learner_client.post(reverse("accounts:settings"), {"desired_retention": "2"})
     assert not LearnerProfile.objects.exists()
 
 
 def test_a_post_without_the_field_is_refused(learner_client):
-    response = learner_client.post(reverse("quizzes:account"), {})
+    response = learner_client.post(reverse("accounts:settings"), {})
     assert response.status_code == 200
     assert "Enter a number between 0.80 and 0.97." in response.content.decode()
     assert not LearnerProfile.objects.exists()
@@ -307,14 +308,14 @@ def test_a_post_without_the_field_is_refused(learner_client):
 
 
 def test_account_pages_speak_chinese_to_a_chinese_browser(client):
-    page = client.get(reverse("quizzes:signup"), headers={"Accept-Language": "zh-hans"})
+    page = client.get(reverse("accounts:signup"), headers={"Accept-Language": "zh-hans"})
     assert '<html lang="zh-hans">' in page.content.decode()
     assert "创建账户" in page.content.decode()
 
 
 def test_retention_errors_are_translated(learner_client):
     response = learner_client.post(
-        reverse("quizzes:account"),
+        reverse("accounts:settings"),
         {"desired_retention": "0.5"},
         headers={"Accept-Language": "zh-hans"},
     )

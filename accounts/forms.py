@@ -1,4 +1,4 @@
-"""Learner account forms: signing up and choosing how much to remember."""
+"""Account forms: logging in, signing up, and the account page's retention and daily habits."""
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm, UsernameField

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from quizzes.forms import LoginForm
+from accounts.forms import LoginForm
 from throttling.limits import limited
 
 

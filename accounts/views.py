@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from quizzes.forms import HabitForm, RetentionForm, SignupForm
+from accounts.forms import HabitForm, RetentionForm, SignupForm
 from quizzes.middleware import remember_timezone
 from quizzes.models import Card, LearnerProfile
 from throttling.limits import limited
@@ -66,7 +66,7 @@ def account_settings(request):
                 messages.success(request, _("Your goal, time zone and reminders are saved."))
             else:
                 messages.success(request, _("Your desired retention is saved."))
-            return redirect("quizzes:account")
+            return redirect("accounts:settings")
         messages.error(request, _("Nothing was changed: please correct the value below."))
     suspended = (
         Card.objects.filter(user=request.user, suspended=True)
@@ -75,4 +75,4 @@ def account_settings(request):
         .order_by("fact__answer")
     )
     context = {"form": form, "habit_form": habit_form, "profile": profile, "suspended": suspended}
-    return render(request, "quizzes/account.html", context)
+    return render(request, "accounts/settings.html", context)
