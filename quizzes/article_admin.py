@@ -46,7 +46,7 @@ class ArticleWithQuestionsAdmin(FactChangesMixin, ArchiveInsteadOfDeleteMixin, A
             return "-"
         facts = (
             KeyFact.objects.filter(article=article)
-            .only("article_id", "answer", "sentence", "kind", "is_active", "position")
+            .only("article_id", "answer", "sentence", "kind", "is_active", "position", "warnings")
             .order_by("-is_active", "position")
             .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("type")))
         )

@@ -1,6 +1,8 @@
 """Editors see each article's facts and questions and can disable a bad question."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from quizzes.models import Question
@@ -95,3 +97,17 @@ def test_admin_shows_discrimination_once_a_question_has_enough_answers(staff_cli
     Question.objects.filter(pk__in=[question.pk, other.pk]).update(times_asked=12)
     html = staff_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
     assert "1.00" in html  # perfectly discriminating on this made-up history
+
+
+def test_the_change_page_costs_the_same_queries_for_any_number_of_facts(staff_client):
+    def queries_for(article):
+        url = reverse("admin:articles_article_change", args=[article.pk])
+        staff_client.get(url)  # the first visit of a session loads what later ones find cached
+        with CaptureQueriesContext(connection) as captured:
+            assert staff_client.get(url).status_code == 200
+        return len(captured)
+
+    few = make_article(body="\n\n".join(f"第 {n} 条：模型{{{{M{n}}}}}。" for n in range(2)))
+    many = make_article(body="\n\n".join(f"第 {n} 条：模型{{{{M{n}}}}}。" for n in range(12)))
+    assert many.facts.count() == 12
+    assert queries_for(many) == queries_for(few)
