@@ -304,7 +304,3 @@ NOTESITE_APPEAL_RATE = os.environ.get("NOTESITE_APPEAL_RATE", "30/h")
 # django-ratelimit names the backends it was tested with; Django's own Redis cache and the
 # database cache whose increment is made atomic here (throttling.cache) are not among them.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
-
-# Deliberately slow password hashing is the point in production and a waste in tests.
-if env_bool("DJANGO_FAST_PASSWORD_HASHING", False):
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

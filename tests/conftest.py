@@ -1,3 +1,7 @@
+import importlib
+import os
+from unittest import mock
+
 import pytest
 from django.test import Client
 
@@ -51,3 +55,17 @@ def learner_client(client, learner):
 def staff_client(client, staff):
     client.force_login(staff)
     return client
+
+
+def _settings_under(environment: dict):
+    with mock.patch.dict(os.environ, environment, clear=True):
+        import notesite.settings as module
+
+        return importlib.reload(module)
+
+
+@pytest.fixture
+def reloaded_settings():
+    """notesite.settings as it reads a given environment: `reloaded_settings({"DJANGO_DEBUG": "1"})`."""
+    yield _settings_under
+    _settings_under(dict(os.environ))  # the module as the test run configured it

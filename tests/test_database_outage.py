@@ -228,6 +228,7 @@ def test_a_live_site_answers_503_while_postgresql_is_down_and_recovers_when_it_r
         port = free_port()
         env = {
             **os.environ,
+            "DJANGO_SETTINGS_MODULE": "notesite.settings",  # production's, not the test run's
             "DATABASE_URL": cluster.url,
             "DJANGO_DEBUG": "0",
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",

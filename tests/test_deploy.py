@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
@@ -49,7 +49,7 @@ def deploy_check(database, **variables):
     env = {
         name: value
         for name, value in os.environ.items()
-        # Nothing of the test run's own configuration leaks in (bin/test turns security off).
+        # Nothing of the test run's own configuration leaks in (tests/settings.py turns security off).
         if not name.startswith(("DJANGO_", "DATABASE_URL", "NOTESITE_"))
     }
     env["DATABASE_URL"] = f"sqlite:///{database}"  # an empty one: the model checks open it
@@ -104,6 +104,12 @@ def test_the_security_variables_are_documented():
         "DJANGO_SECURE_COOKIES",
     ):
         assert f"| `{variable}` |" in readme, variable
+
+
+def test_production_hashes_passwords_with_djangos_slow_hashers_whatever_the_environment(reloaded_settings):
+    production = reloaded_settings({**PRODUCTION, "DJANGO_FAST_PASSWORD_HASHING": "1"})
+    hashers = getattr(production, "PASSWORD_HASHERS", global_settings.PASSWORD_HASHERS)
+    assert hashers == global_settings.PASSWORD_HASHERS
 
 
 # --- Content-Security-Policy --------------------------------------------------------------------

@@ -1,9 +1,5 @@
 """Password reset by mail only where mail is configured; never a "sent" that nothing sends."""
 
-import importlib
-import os
-from unittest import mock
-
 import pytest
 from django.urls import reverse
 
@@ -56,19 +52,6 @@ def test_with_mail_the_link_shows_and_the_reset_mail_is_sent(client, settings, m
     assert response.status_code == 302 and response.url == reverse("password_reset_done")
     assert [message.to for message in mailoutbox] == [["mailed@example.org"]]
     assert "/accounts/reset/" in mailoutbox[0].body
-
-
-def settings_under(environment):
-    with mock.patch.dict(os.environ, environment, clear=True):
-        import notesite.settings as module
-
-        return importlib.reload(module)
-
-
-@pytest.fixture
-def reloaded_settings():
-    yield settings_under
-    settings_under(dict(os.environ))  # the module as the test run configured it
 
 
 def test_mail_settings_come_from_the_environment(reloaded_settings):

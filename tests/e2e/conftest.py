@@ -10,12 +10,10 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.conf import settings
 from django.core import serializers
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.test import override_settings
 from playwright.sync_api import Error as PlaywrightError
 
 # Playwright's sync API keeps an asyncio loop running in the test thread, and the ORM (fixtures,
@@ -77,23 +75,6 @@ def browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-@pytest.fixture(scope="package", autouse=True)
-def e2e_settings():
-    """What differs from production while the browser tests run, and why.
-
-    Static files go by their own names: the live server serves them from the finders, as
-    runserver does, and the manifest's hashed names only exist after collectstatic. Passwords
-    use a fast hash: a real one costs over a second per login and per demo account.
-    """
-    storages = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    fast_hash = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with override_settings(STORAGES=storages, PASSWORD_HASHERS=fast_hash):
-        yield
 
 
 @dataclass
@@ -195,7 +176,7 @@ def demo_models():
 
 
 @pytest.fixture(scope="package")
-def demo_snapshot(e2e_settings, django_db_setup, django_db_blocker) -> str:
+def demo_snapshot(django_db_setup, django_db_blocker) -> str:
     """What `load_demo` writes, serialised: made once (and rolled back), restored per test."""
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("load_demo", stdout=io.StringIO())
