@@ -183,8 +183,8 @@ BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
 # lock that address across every username it tries. Once locked, a log-in post is refused by
 # throttling.lockout before the view runs (one cache read, no write, no password hashed), and
 # refusals during a lockout do not extend it.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
+AXES_FAILURE_LIMIT = int(os.environ.get("NOTESITE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("NOTESITE_LOGIN_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "throttling.client.client_ip"
 AXES_RESET_ON_SUCCESS = True
@@ -201,8 +201,10 @@ NOTESITE_RATES = {
     "quiz-start": os.environ.get("NOTESITE_RATE_QUIZ_START", "30/10m"),
     "review-start": os.environ.get("NOTESITE_RATE_REVIEW_START", "30/10m"),
     "password-reset": os.environ.get("NOTESITE_RATE_PASSWORD_RESET", "5/h"),
-    "appeal": os.environ.get("NOTESITE_APPEAL_RATE", "30/h"),
 }
+# "I was right" appeals per learner: the appeal view counts them itself, so that a refusal can
+# say why beside the appeal button.
+NOTESITE_APPEAL_RATE = os.environ.get("NOTESITE_RATE_APPEAL", "30/h")
 
 # A note's body is refused above this many characters, before it is rendered; the form's
 # upload limit leaves room for such a body percent-encoded (up to 9 bytes a Chinese character),
@@ -254,7 +256,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-if env_bool("DJANGO_BEHIND_PROXY", False):
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -297,9 +299,6 @@ NOTESITE_SITE_URL = os.environ.get("NOTESITE_SITE_URL", "http://127.0.0.1:8000")
 
 # FSRS spreads due dates a little ("fuzzing") so reviews do not clump; tests turn it off.
 NOTESITE_FSRS_FUZZING = env_bool("NOTESITE_FSRS_FUZZING", True)
-
-# How many "I was right" appeals one learner may make (django-ratelimit's "count/period").
-NOTESITE_APPEAL_RATE = os.environ.get("NOTESITE_APPEAL_RATE", "30/h")
 
 # django-ratelimit names the backends it was tested with; Django's own Redis cache and the
 # database cache whose increment is made atomic here (throttling.cache) are not among them.

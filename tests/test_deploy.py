@@ -106,6 +106,24 @@ def test_the_security_variables_are_documented():
         assert f"| `{variable}` |" in readme, variable
 
 
+def variables_the_settings_read() -> set[str]:
+    source = (ROOT / "notesite" / "settings.py").read_text(encoding="utf-8")
+    found = set(re.findall(r'(?:environ\.get|env_bool|env_list)\(\s*"(\w+)"', source))
+    assert {"DJANGO_SECRET_KEY", "NOTESITE_RATE_APPEAL", "REDIS_URL"} <= found  # the pattern finds them
+    return found | {"DATABASE_URL"}  # read by dj-database-url
+
+
+def test_every_variable_the_settings_read_is_documented():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert {name for name in variables_the_settings_read() if f"`{name}`" not in readme} == set()
+
+
+def test_every_variable_is_named_for_django_or_notesite_or_as_usual():
+    usual = {"DATABASE_URL", "REDIS_URL"}
+    named = {name for name in variables_the_settings_read() if name.startswith(("DJANGO_", "NOTESITE_"))}
+    assert variables_the_settings_read() - named - usual == set()
+
+
 def test_production_hashes_passwords_with_djangos_slow_hashers_whatever_the_environment(reloaded_settings):
     production = reloaded_settings({**PRODUCTION, "DJANGO_FAST_PASSWORD_HASHING": "1"})
     hashers = getattr(production, "PASSWORD_HASHERS", global_settings.PASSWORD_HASHERS)
