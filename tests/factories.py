@@ -1,12 +1,19 @@
-"""Small helpers that make rows for tests."""
+"""Small helpers that make rows and requests for tests."""
 
 import itertools
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from articles.models import Article, Topic
+from quizzes.answering import start_topic_quiz
+from quizzes.models import Card
 
 _counter = itertools.count(1)
+
+# The header htmx sends with every request it makes.
+HX = {"HX-Request": "true"}
 
 SAMPLE_BODY = """# ViT
 
@@ -57,3 +64,63 @@ def make_user(username=None, *, staff=False, password="correct-horse-battery") -
         user.is_superuser = True
         user.save()
     return user
+
+
+def make_quiz_topic(name="深度学习", slug="dl") -> Topic:
+    """A topic with one published note, QUIZ_BODY's six facts."""
+    topic = make_topic(name=name, slug=slug)
+    make_article(topic=topic, slug=f"{slug}-basics", body=QUIZ_BODY)
+    return topic
+
+
+def make_known_cards(user, facts, now, **fields) -> list[Card]:
+    """Cards of facts the learner knows (FSRS's review state, due now): asked as fill-in next."""
+    fields = {
+        "state": Card.State.REVIEW,
+        "due": now,
+        "stability": 10,
+        "difficulty": 5,
+        "last_review": now - timedelta(days=10),
+        "reviews": 1,
+        "fill_in_next": True,
+        **fields,
+    }
+    cards = [Card(user=user, fact=fact, topic_id=fact.topic_id, **fields) for fact in facts]
+    return Card.objects.bulk_create(cards)
+
+
+def fill_in_quiz(user, topic, now, size=6):
+    """A quiz of typed questions only: every fact of the topic is one the learner knows."""
+    make_known_cards(user, topic.facts.all(), now)
+    quiz = start_topic_quiz(user, topic, size, now)
+    assert all(not item.options for item in quiz.items.all())
+    return quiz
+
+
+def item_for(quiz, answer):
+    """The quiz's item that asks for `answer`."""
+    return quiz.items.select_related("fact").get(fact__answer=answer)
+
+
+def start_quiz(client, topic, size=5, **kwargs):
+    """Start a quiz on the topic through the site, as its start form does."""
+    return client.post(reverse("quizzes:start_quiz", args=[topic.slug]), {"size": size}, **kwargs)
+
+
+def answer_url(item, position=None) -> str:
+    """Where the answer to a quiz item is posted (or to another position of its quiz)."""
+    return reverse("quizzes:answer", args=[item.quiz_id, item.position if position is None else position])
+
+
+def right_answer(item) -> dict:
+    """The form data of a right answer: the right option, or the answer typed."""
+    if item.options:
+        return {"choice": str(item.options.index(item.fact.answer))}
+    return {"response": item.fact.answer}
+
+
+def wrong_answer(item) -> dict:
+    """The form data of a wrong answer: the first wrong option, or text that grades as wrong."""
+    if item.options:
+        return {"choice": str(next(i for i, option in enumerate(item.options) if option != item.fact.answer))}
+    return {"response": "完全不对的答案"}

@@ -25,10 +25,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quizzes.answering import start_topic_quiz
-from tests.factories import make_article, make_topic
+from tests.factories import HX, make_article, make_topic
 
 ROOT = Path(__file__).resolve().parents[1]
-HX = {"HX-Request": "true"}
 ENGLISH = "Temporarily unavailable"
 CHINESE = "暂时无法访问"
 

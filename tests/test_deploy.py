@@ -18,10 +18,9 @@ from django.urls import reverse
 from articles.models import Article
 from quizzes.management.commands.load_demo import editors_group
 from quizzes.models import LearnerProfile, Quiz
-from tests.factories import make_article, make_topic, make_user
+from tests.factories import HX, make_article, make_topic, make_user
 
 ROOT = Path(__file__).resolve().parents[1]
-HX = {"HX-Request": "true"}
 
 BODY = """# ViT
 

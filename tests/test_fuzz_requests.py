@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quizzes.answering import start_topic_quiz
-from tests.factories import QUIZ_BODY, make_article, make_topic, make_user
+from tests.factories import make_quiz_topic, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -143,8 +143,7 @@ def concrete_paths(ids: dict) -> list[str]:
 
 @pytest.fixture
 def site():
-    topic = make_topic(name="优化", slug="opt")
-    make_article(topic=topic, slug="opt-basics", body=QUIZ_BODY)
+    topic = make_quiz_topic(name="优化", slug="opt")
     learner = make_user("fuzz-learner")
     editor = make_user("fuzz-editor", staff=True)
     quiz = start_topic_quiz(learner, topic, 5, timezone.now())

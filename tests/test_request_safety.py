@@ -14,7 +14,7 @@ from articles.library_files import import_article_text
 from articles.models import Article
 from quizzes.answering import start_topic_quiz
 from quizzes.models import Quiz
-from tests.factories import QUIZ_BODY, make_article, make_topic
+from tests.factories import make_article, make_quiz_topic, make_topic
 from tests.test_database_outage import DatabaseSwitch
 
 pytestmark = pytest.mark.django_db
@@ -24,9 +24,7 @@ FORM = "application/x-www-form-urlencoded"
 
 @pytest.fixture
 def quiz(learner):
-    topic = make_topic(name="优化", slug="opt")
-    make_article(topic=topic, slug="opt-basics", body=QUIZ_BODY)
-    return start_topic_quiz(learner, topic, 5, timezone.now())
+    return start_topic_quiz(learner, make_quiz_topic(name="优化", slug="opt"), 5, timezone.now())
 
 
 def assert_site_headers(response):

@@ -28,18 +28,26 @@ from quizzes.grading import display_form
 from quizzes.models import Card, KeyFact, Question, Quiz, QuizItem, ReviewLog, TopicScore
 from quizzes.presenting import question_for
 from quizzes.selection import shuffled_options
-from tests.factories import QUIZ_BODY, SAMPLE_BODY, make_article, make_topic, make_user
+from tests.factories import (
+    HX,
+    SAMPLE_BODY,
+    answer_url,
+    make_article,
+    make_quiz_topic,
+    make_topic,
+    make_user,
+    right_answer,
+    start_quiz,
+    wrong_answer,
+)
 
 pytestmark = pytest.mark.django_db
-HX = {"HX-Request": "true"}
 
 
 
 @pytest.fixture
 def quiz(learner_client, learner):
-    topic = make_topic(name="深度学习", slug="dl")
-    make_article(topic=topic, slug="dl-basics", body=QUIZ_BODY)
-    response = learner_client.post(reverse("quizzes:start_quiz", args=[topic.slug]), {"size": 5})
+    response = start_quiz(learner_client, make_quiz_topic())
     assert response.status_code == 302
     quiz = Quiz.objects.get(user=learner)
     for item in quiz.items.filter(options=[]):
@@ -65,22 +73,6 @@ def as_fill_in(item):
     QuizItem.objects.filter(pk=item.pk).update(question=fill_in, options=[])
     item.refresh_from_db()
     return item
-
-
-def answer_url(item, position=None):
-    return reverse("quizzes:answer", args=[item.quiz_id, item.position if position is None else position])
-
-
-def right(item):
-    if item.options:
-        return {"choice": str(item.options.index(item.fact.answer))}
-    return {"response": item.fact.answer}
-
-
-def wrong(item):
-    if item.options:
-        return {"choice": str(next(i for i, o in enumerate(item.options) if o != item.fact.answer))}
-    return {"response": "完全不对的答案"}
 
 
 def recorded():
@@ -110,7 +102,7 @@ def verdict_of(page):
 def test_a_finished_quiz_takes_no_more_answers(learner_client, quiz):
     feedback = {}
     for item in items_of(quiz):
-        response = learner_client.post(answer_url(item), right(item), headers=HX)
+        response = learner_client.post(answer_url(item), right_answer(item), headers=HX)
         feedback[item.position] = verdict_of(response.content.decode())
     quiz.refresh_from_db()
     assert quiz.is_finished
@@ -118,13 +110,13 @@ def test_a_finished_quiz_takes_no_more_answers(learner_client, quiz):
 
     # Every question again, with another answer: each shows the feedback it first got.
     for item in items_of(quiz):
-        response = learner_client.post(answer_url(item), wrong(item), headers=HX)
+        response = learner_client.post(answer_url(item), wrong_answer(item), headers=HX)
         assert response.status_code == 200
         page = response.content.decode()
         assert verdict_of(page) == feedback[item.position]
         assert "✓ Correct" in feedback[item.position] and "See the summary" in page
         # Without JavaScript: back to that feedback, not to a new question.
-        response = learner_client.post(answer_url(item), wrong(item))
+        response = learner_client.post(answer_url(item), wrong_answer(item))
         assert response.status_code == 302 and response.url.endswith(f"?answered={item.position}")
     # A question the quiz does not have: refused, and said so.
     for position in (0, 6, 32767, 999_999_999_999_999_999):
@@ -145,7 +137,7 @@ def test_a_finished_quiz_takes_no_more_answers(learner_client, quiz):
 
 def test_another_learners_quiz_is_404_and_shows_nothing(learner_client, quiz):
     first = items_of(quiz)[0]
-    learner_client.post(answer_url(first), right(first))
+    learner_client.post(answer_url(first), right_answer(first))
     before = recorded()
     intruder = Client(headers={"Accept-Language": "en"})
     intruder.force_login(make_user("intruder"))
@@ -154,8 +146,8 @@ def test_another_learners_quiz_is_404_and_shows_nothing(learner_client, quiz):
         intruder.get(take),
         intruder.get(take, headers=HX),
         intruder.get(take + f"?answered={first.position}"),  # the owner's feedback
-        intruder.post(answer_url(first), right(first)),  # an answered question
-        intruder.post(answer_url(items_of(quiz)[1]), right(items_of(quiz)[1]), headers=HX),
+        intruder.post(answer_url(first), right_answer(first)),  # an answered question
+        intruder.post(answer_url(items_of(quiz)[1]), right_answer(items_of(quiz)[1]), headers=HX),
         intruder.post(answer_url(first, 6), {"choice": "0"}),  # no "no question 6" either
     ):
         assert response.status_code == 404
@@ -166,7 +158,7 @@ def test_another_learners_quiz_is_404_and_shows_nothing(learner_client, quiz):
 def test_anonymous_visitors_cannot_answer(quiz):
     item = items_of(quiz)[0]
     before = recorded()
-    response = Client().post(answer_url(item), right(item))
+    response = Client().post(answer_url(item), right_answer(item))
     assert response.status_code == 302 and reverse("login") in response.url
     assert recorded() == before
 
@@ -282,7 +274,7 @@ def test_a_malformed_topic_or_note_address_is_404_not_a_500(learner_client, quiz
 
 def test_the_answer_address_takes_posts_only(learner_client, quiz):
     item = items_of(quiz)[0]
-    assert learner_client.get(answer_url(item), right(item)).status_code == 405
+    assert learner_client.get(answer_url(item), right_answer(item)).status_code == 405
     assert learner_client.put(answer_url(item)).status_code == 405
     assert not QuizItem.objects.filter(answered_at__isnull=False).exists()
 
@@ -299,26 +291,25 @@ def test_an_answer_needs_a_valid_csrf_token(learner, quiz):
     form_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     header_token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
 
-    assert browser.post(answer_url(item), right(item)).status_code == 403
-    assert browser.post(answer_url(item), right(item), headers=HX).status_code == 403
-    forged = {**right(item), "csrfmiddlewaretoken": "x" * 64}
+    assert browser.post(answer_url(item), right_answer(item)).status_code == 403
+    assert browser.post(answer_url(item), right_answer(item), headers=HX).status_code == 403
+    forged = {**right_answer(item), "csrfmiddlewaretoken": "x" * 64}
     assert browser.post(answer_url(item), forged).status_code == 403
-    assert (
-        browser.post(answer_url(item), right(item), headers={**HX, "X-CSRFToken": "x" * 64}).status_code
-        == 403
-    )
+    forged_header = {**HX, "X-CSRFToken": "x" * 64}
+    assert browser.post(answer_url(item), right_answer(item), headers=forged_header).status_code == 403
     # A token without the cookie it belongs to is no token.
     stranger = Client(enforce_csrf_checks=True)
     stranger.force_login(learner)
-    stolen = {**right(item), "csrfmiddlewaretoken": form_token}
+    stolen = {**right_answer(item), "csrfmiddlewaretoken": form_token}
     assert stranger.post(answer_url(item), stolen).status_code == 403
     assert recorded() == before
 
     # The page's own tokens work: the form's without JavaScript, the header's with htmx.
-    with_form_token = {**right(item), "csrfmiddlewaretoken": form_token}
+    with_form_token = {**right_answer(item), "csrfmiddlewaretoken": form_token}
     assert browser.post(answer_url(item), with_form_token).status_code == 302
     second = items_of(quiz)[1]
-    response = browser.post(answer_url(second), right(second), headers={**HX, "X-CSRFToken": header_token})
+    with_header_token = {**HX, "X-CSRFToken": header_token}
+    response = browser.post(answer_url(second), right_answer(second), headers=with_header_token)
     assert response.status_code == 200
     assert QuizItem.objects.filter(answered_at__isnull=False).count() == 2
 

@@ -1,7 +1,6 @@
 """Editors' queue of appealed answers: counts per answer, accept into the markup, reject."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,23 +11,15 @@ from articles.models import Article
 from quizzes import appeals
 from quizzes.answering import Submission, grade_fill_in, record_answer
 from quizzes.models import AppealRuling, KeyFact, QuizItem
-from tests.factories import QUIZ_BODY, make_article, make_topic, make_user
-from tests.quizzes.test_appeals import fill_in_quiz, item_for
+from tests.factories import fill_in_quiz, item_for, make_article, make_quiz_topic, make_user
 
 pytestmark = pytest.mark.django_db
 QUEUE = reverse("admin:quizzes_appeal_changelist")
 
 
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    cache.clear()
-
-
 @pytest.fixture
 def topic():
-    topic = make_topic(name="深度学习", slug="dl")
-    make_article(topic=topic, slug="dl-basics", body=QUIZ_BODY)
-    return topic
+    return make_quiz_topic()
 
 
 def typed_by(username, topic, answer, typed, *, appeal):

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,60 +12,21 @@ from quizzes.models import (
     Appeal,
     AppealRuling,
     Card,
-    KeyFact,
     Question,
     Quiz,
     QuizItem,
     ReviewLog,
     TopicScore,
 )
-from tests.factories import QUIZ_BODY, make_article, make_topic, make_user
+from tests.factories import HX, fill_in_quiz, item_for, make_quiz_topic, make_user
 from tests.quizzes.test_concurrency import ON_POSTGRES, post_together, totals_versus_answers
 
 pytestmark = pytest.mark.django_db
-HX = {"HX-Request": "true"}
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    cache.clear()  # appeal counts live in the cache
-    yield
-    cache.clear()
 
 
 @pytest.fixture
 def topic():
-    topic = make_topic(name="深度学习", slug="dl")
-    make_article(topic=topic, slug="dl-basics", body=QUIZ_BODY)
-    return topic
-
-
-def known_cards(user, topic, now):
-    """Every fact already known to `user`: its quizzes ask fill-in questions."""
-    for fact in KeyFact.objects.filter(topic=topic):
-        Card.objects.create(
-            user=user,
-            fact=fact,
-            topic=topic,
-            state=Card.State.REVIEW,
-            due=now,
-            stability=10,
-            difficulty=5,
-            last_review=now - timedelta(days=10),
-            reviews=1,
-            fill_in_next=True,
-        )
-
-
-def fill_in_quiz(user, topic, now, size=6):
-    known_cards(user, topic, now)
-    quiz = start_topic_quiz(user, topic, size, now)
-    assert all(not item.options for item in quiz.items.all())
-    return quiz
-
-
-def item_for(quiz, answer):
-    return quiz.items.select_related("fact").get(fact__answer=answer)
+    return make_quiz_topic()
 
 
 def appeal_url(item):

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from quizzes.answering import start_review, start_topic_quiz
 from quizzes.models import Card, Question, Quiz, QuizItem, ReviewLog, TopicScore
-from tests.factories import QUIZ_BODY, make_article, make_topic, make_user
+from tests.factories import HX, answer_url, make_quiz_topic, make_user, right_answer, wrong_answer
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
@@ -29,28 +29,17 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-HX = {"HX-Request": "true"}
 CORRECT = (QuizItem.Verdict.CORRECT, QuizItem.Verdict.TYPO)
 
 
 @pytest.fixture
 def topic():
-    topic = make_topic(name="深度学习", slug="dl")
-    make_article(topic=topic, slug="dl-basics", body=QUIZ_BODY)
-    return topic
-
-
-def answer_url(item):
-    return reverse("quizzes:answer", args=[item.quiz_id, item.position])
+    return make_quiz_topic()
 
 
 def answer_data(item, right):
     """A valid answer to the item, right or wrong: an option's index, or typed text."""
-    if not item.options:
-        return {"response": item.fact.answer if right else "完全不对的答案"}
-    if right:
-        return {"choice": str(item.options.index(item.fact.answer))}
-    return {"choice": str(next(i for i, o in enumerate(item.options) if o != item.fact.answer))}
+    return right_answer(item) if right else wrong_answer(item)
 
 
 def post_together(user, posts):

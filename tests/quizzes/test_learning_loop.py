@@ -11,21 +11,24 @@ from django.utils import timezone
 
 from quizzes.models import Card, LearnerProfile, Question, Quiz, QuizItem
 from quizzes.reminders import send_reminders
-from tests.factories import QUIZ_BODY, make_article, make_topic, make_user
+from tests.factories import (
+    HX,
+    QUIZ_BODY,
+    answer_url,
+    make_article,
+    make_quiz_topic,
+    make_user,
+    right_answer,
+    start_quiz,
+    wrong_answer,
+)
 
 pytestmark = pytest.mark.django_db
-HX = {"HX-Request": "true"}
 
 
 @pytest.fixture
 def topic():
-    topic = make_topic(name="深度学习", slug="dl")
-    make_article(topic=topic, slug="dl-basics", body=QUIZ_BODY)
-    return topic
-
-
-def start(client, topic, size=5):
-    return client.post(reverse("quizzes:start_quiz", args=[topic.slug]), {"size": size})
+    return make_quiz_topic()
 
 
 def open_quiz(user):
@@ -33,16 +36,8 @@ def open_quiz(user):
 
 
 def answer(client, item, right=True, **headers):
-    if item.options:
-        index = (
-            item.options.index(item.fact.answer)
-            if right
-            else next(i for i, option in enumerate(item.options) if option != item.fact.answer)
-        )
-        data = {"choice": str(index)}
-    else:
-        data = {"response": item.fact.answer if right else "完全不对"}
-    return client.post(reverse("quizzes:answer", args=[item.quiz_id, item.position]), data, headers=headers)
+    data = right_answer(item) if right else wrong_answer(item)
+    return client.post(answer_url(item), data, headers=headers)
 
 
 def finish(client, quiz, right=lambda item: True):
@@ -53,24 +48,24 @@ def finish(client, quiz, right=lambda item: True):
 
 
 def test_a_new_learner_types_answers_in_their_first_quiz(learner_client, learner, topic):
-    start(learner_client, topic, size=5)
+    start_quiz(learner_client, topic, size=5)
     types = list(open_quiz(learner).items.values_list("question__type", flat=True))
     assert Question.Type.FILL_IN in types and Question.Type.MULTIPLE_CHOICE in types
 
 
 def test_right_as_multiple_choice_comes_back_as_fill_in_the_same_day(learner_client, learner, topic):
-    start(learner_client, topic, size=5)
+    start_quiz(learner_client, topic, size=5)
     quiz = finish(learner_client, open_quiz(learner))
     recognised = set(quiz.items.filter(question__type="mcq").values_list("fact_id", flat=True))
     assert recognised
-    start(learner_client, topic, size=5)
+    start_quiz(learner_client, topic, size=5)
     again = open_quiz(learner)
     for item in again.items.filter(fact_id__in=recognised):
         assert item.question.type == Question.Type.FILL_IN
 
 
 def test_a_fill_in_miss_drops_the_fact_back_to_multiple_choice(learner_client, learner, topic):
-    start(learner_client, topic, size=5)
+    start_quiz(learner_client, topic, size=5)
     quiz = finish(learner_client, open_quiz(learner), right=lambda item: bool(item.options))
     typed_and_missed = set(quiz.items.filter(question__type="fill_in").values_list("fact_id", flat=True))
     assert (
@@ -83,8 +78,8 @@ def test_a_fill_in_miss_drops_the_fact_back_to_multiple_choice(learner_client, l
 
 
 def test_starting_again_resumes_the_open_quiz(learner_client, learner, topic):
-    first = start(learner_client, topic)
-    second = start(learner_client, topic)
+    first = start_quiz(learner_client, topic)
+    second = start_quiz(learner_client, topic)
     assert Quiz.objects.count() == 1
     assert first.url == second.url == reverse("quizzes:take", args=[open_quiz(learner).pk])
 
@@ -99,7 +94,7 @@ def test_the_database_refuses_a_second_open_quiz_on_a_topic(learner, topic):
 
 
 def test_abandon_ends_the_quiz_keeps_its_answers_and_lets_a_new_one_start(learner_client, learner, topic):
-    start(learner_client, topic)
+    start_quiz(learner_client, topic)
     quiz = open_quiz(learner)
     first = quiz.items.get(position=1)
     answer(learner_client, first)
@@ -112,7 +107,7 @@ def test_abandon_ends_the_quiz_keeps_its_answers_and_lets_a_new_one_start(learne
     assert refused.status_code == 400 and "ended this quiz" in refused.content.decode()
     page = learner_client.get(reverse("quizzes:take", args=[quiz.pk])).content.decode()
     assert "Quiz ended" in page and "You answered 1 of 5" in page
-    start(learner_client, topic)
+    start_quiz(learner_client, topic)
     assert Quiz.objects.open().filter(user=learner).count() == 1 and open_quiz(learner).pk != quiz.pk
 
 
@@ -125,7 +120,7 @@ def test_abandoning_someone_elses_quiz_is_404(learner_client, topic):
 
 
 def test_starting_a_review_again_resumes_it(learner_client, learner, topic):
-    start(learner_client, topic)
+    start_quiz(learner_client, topic)
     finish(learner_client, open_quiz(learner))
     Card.objects.update(due=timezone.now() - timedelta(minutes=1))
     first = learner_client.post(reverse("quizzes:review"))
@@ -134,7 +129,7 @@ def test_starting_a_review_again_resumes_it(learner_client, learner, topic):
 
 
 def test_retry_asks_exactly_the_missed_questions_once(learner_client, learner, topic):
-    start(learner_client, topic, size=5)
+    start_quiz(learner_client, topic, size=5)
     quiz = finish(learner_client, open_quiz(learner), right=lambda item: item.position % 2 == 0)
     missed = set(quiz.items.filter(verdict="wrong").values_list("fact_id", flat=True))
     page = learner_client.get(reverse("quizzes:take", args=[quiz.pk])).content.decode()
@@ -148,7 +143,7 @@ def test_retry_asks_exactly_the_missed_questions_once(learner_client, learner, t
 
 
 def test_a_perfect_quiz_has_nothing_to_retry(learner_client, learner, topic):
-    start(learner_client, topic, size=5)
+    start_quiz(learner_client, topic, size=5)
     quiz = finish(learner_client, open_quiz(learner))
     assert (
         "Retry the ones I missed"
@@ -159,14 +154,14 @@ def test_a_perfect_quiz_has_nothing_to_retry(learner_client, learner, topic):
 
 
 def test_an_unfinished_quiz_cannot_be_retried(learner_client, learner, topic):
-    start(learner_client, topic, size=5)
+    start_quiz(learner_client, topic, size=5)
     assert learner_client.post(reverse("quizzes:retry", args=[open_quiz(learner).pk])).status_code == 400
 
 
 def test_suspended_facts_leave_quizzes_reviews_and_due_counts_until_taken_back(
     learner_client, learner, topic
 ):
-    start(learner_client, topic, size=5)
+    start_quiz(learner_client, topic, size=5)
     quiz = finish(learner_client, open_quiz(learner))
     fact = quiz.items.get(position=1).fact
     response = learner_client.post(reverse("quizzes:suspend", args=[fact.pk]), headers=HX)
@@ -183,18 +178,18 @@ def test_suspended_facts_leave_quizzes_reviews_and_due_counts_until_taken_back(
 
 
 def test_a_suspended_fact_is_not_asked_in_a_topic_quiz(learner_client, learner, topic):
-    start(learner_client, topic, size=5)
+    start_quiz(learner_client, topic, size=5)
     quiz = finish(learner_client, open_quiz(learner))
     fact = quiz.items.get(position=1).fact
     learner_client.post(reverse("quizzes:suspend", args=[fact.pk]))
     for _ in range(3):
-        start(learner_client, topic, size=5)
+        start_quiz(learner_client, topic, size=5)
         assert fact.pk not in set(open_quiz(learner).items.values_list("fact_id", flat=True))
         learner_client.post(reverse("quizzes:abandon", args=[open_quiz(learner).pk]))
 
 
 def test_bury_lasts_until_the_learners_midnight(learner_client, learner, topic):
-    start(learner_client, topic, size=5)
+    start_quiz(learner_client, topic, size=5)
     quiz = finish(learner_client, open_quiz(learner))
     fact = quiz.items.get(position=1).fact
     learner_client.post(reverse("quizzes:bury", args=[fact.pk]))
@@ -216,7 +211,7 @@ def test_suspending_another_learners_fact_is_404(learner_client, topic):
 
 
 def test_the_answer_sends_the_navigation_counts_out_of_band(learner_client, learner, topic):
-    start(learner_client, topic, size=5)
+    start_quiz(learner_client, topic, size=5)
     quiz = finish(learner_client, open_quiz(learner))
     Card.objects.update(due=timezone.now() - timedelta(minutes=1))
     learner_client.post(reverse("quizzes:review"))
@@ -229,7 +224,7 @@ def test_the_answer_sends_the_navigation_counts_out_of_band(learner_client, lear
 
 
 def test_the_url_records_the_feedback_so_a_reload_keeps_it(learner_client, learner, topic):
-    start(learner_client, topic, size=5)
+    start_quiz(learner_client, topic, size=5)
     quiz = open_quiz(learner)
     item = quiz.items.get(position=1)
     response = answer(learner_client, item, **HX)
@@ -241,13 +236,13 @@ def test_the_url_records_the_feedback_so_a_reload_keeps_it(learner_client, learn
 
 @pytest.mark.parametrize("value", ["x", "1.0", "²", "٣", "-1", "", "1 ", "99999999"])
 def test_a_malformed_answered_parameter_is_refused(learner_client, learner, topic, value):
-    start(learner_client, topic, size=5)
+    start_quiz(learner_client, topic, size=5)
     response = learner_client.get(reverse("quizzes:take", args=[open_quiz(learner).pk]), {"answered": value})
     assert response.status_code == 400
 
 
 def test_an_answered_parameter_for_an_unanswered_question_shows_the_quiz(learner_client, learner, topic):
-    start(learner_client, topic, size=5)
+    start_quiz(learner_client, topic, size=5)
     url = reverse("quizzes:take", args=[open_quiz(learner).pk])
     assert learner_client.get(url, {"answered": "3"}).url == url
     assert learner_client.get(url, {"answered": "77"}).url == url
@@ -286,7 +281,7 @@ def test_bad_goal_or_time_zone_changes_nothing(learner_client, learner, field, v
 
 def test_the_scores_page_shows_streak_heatmap_and_recall_in_words(learner_client, learner, topic):
     LearnerProfile.objects.create(user=learner, daily_goal=5)
-    start(learner_client, topic, size=5)
+    start_quiz(learner_client, topic, size=5)
     finish(learner_client, open_quiz(learner))
     page = learner_client.get(reverse("quizzes:scores")).content.decode()
     assert "1 day in a row" in page
@@ -357,7 +352,7 @@ def test_query_counts_of_the_new_pages_stay_constant_as_history_grows(learner_cl
         return len(captured)
 
     def measure():
-        start(learner_client, topic, size=5)
+        start_quiz(learner_client, topic, size=5)
         quiz = finish(learner_client, open_quiz(learner), right=lambda item: item.position != 2)
         take = reverse("quizzes:take", args=[quiz.pk])
         fact = quiz.items.get(position=1).fact_id

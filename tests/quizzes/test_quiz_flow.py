@@ -9,53 +9,40 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quizzes.models import Card, KeyFact, Question, Quiz, QuizItem, ReviewLog, TopicScore
-from tests.factories import QUIZ_BODY, make_article, make_topic, make_user
+from tests.factories import (
+    HX,
+    QUIZ_BODY,
+    answer_url,
+    make_article,
+    make_known_cards,
+    make_quiz_topic,
+    make_topic,
+    make_user,
+    right_answer,
+    start_quiz,
+    wrong_answer,
+)
 
 pytestmark = pytest.mark.django_db
-HX = {"HX-Request": "true"}
-
 
 
 @pytest.fixture
 def topic():
-    topic = make_topic(name="深度学习", slug="dl")
-    make_article(topic=topic, slug="dl-basics", body=QUIZ_BODY)
-    return topic
-
-
-def start(client, topic, size=5, **kwargs):
-    return client.post(reverse("quizzes:start_quiz", args=[topic.slug]), {"size": size}, **kwargs)
+    return make_quiz_topic()
 
 
 def current_item(quiz):
     return quiz.items.filter(answered_at__isnull=True).order_by("position").first()
 
 
-def right_answer(item):
-    if item.options:
-        return {"choice": str(item.options.index(item.fact.answer))}
-    return {"response": item.fact.answer}
-
-
-def wrong_answer(item):
-    if item.options:
-        wrong = next(i for i, option in enumerate(item.options) if option != item.fact.answer)
-        return {"choice": str(wrong)}
-    return {"response": "完全不对的答案"}
-
-
-def answer_url(item):
-    return reverse("quizzes:answer", args=[item.quiz_id, item.position])
-
-
 def test_anonymous_users_are_sent_to_log_in(client, topic):
-    response = start(client, topic)
+    response = start_quiz(client, topic)
     assert response.status_code == 302 and reverse("login") in response.url
     assert not Quiz.objects.exists()
 
 
 def test_start_quiz_fixes_questions_and_options(learner_client, learner, topic):
-    response = start(learner_client, topic)
+    response = start_quiz(learner_client, topic)
     quiz = Quiz.objects.get()
     assert response.status_code == 302 and response.url == reverse("quizzes:take", args=[quiz.pk])
     assert quiz.item_count == 5 and quiz.user == learner
@@ -84,14 +71,14 @@ def test_start_quiz_fixes_questions_and_options(learner_client, learner, topic):
 
 @pytest.mark.parametrize("size", ["7", "abc", ""])
 def test_bad_quiz_size_is_refused_with_a_message(learner_client, topic, size):
-    response = start(learner_client, topic, size=size)
+    response = start_quiz(learner_client, topic, size=size)
     assert response.status_code == 400
     assert "5, 10 or 20" in response.content.decode()
     assert not Quiz.objects.exists()
 
 
 def test_question_page_never_carries_the_answer(learner_client, topic):
-    start(learner_client, topic, size=5)
+    start_quiz(learner_client, topic, size=5)
     quiz = Quiz.objects.get()
     item = current_item(quiz)
     # Make it a fill-in question to check the blank, too.
@@ -104,7 +91,7 @@ def test_question_page_never_carries_the_answer(learner_client, topic):
 
 
 def test_full_quiz_with_htmx_updates_everything_once(learner_client, learner, topic):
-    start(learner_client, topic, size=5)
+    start_quiz(learner_client, topic, size=5)
     quiz = Quiz.objects.get()
     take_url = reverse("quizzes:take", args=[quiz.pk])
     for number in range(5):
@@ -132,7 +119,7 @@ def test_full_quiz_with_htmx_updates_everything_once(learner_client, learner, to
 
 
 def test_without_javascript_answers_redirect_to_feedback(learner_client, topic):
-    start(learner_client, topic, size=5)
+    start_quiz(learner_client, topic, size=5)
     quiz = Quiz.objects.get()
     item = current_item(quiz)
     response = learner_client.post(answer_url(item), right_answer(item))
@@ -145,7 +132,7 @@ def test_without_javascript_answers_redirect_to_feedback(learner_client, topic):
 
 
 def test_double_submission_counts_once_and_shows_the_same_feedback(learner_client, learner, topic):
-    start(learner_client, topic, size=5)
+    start_quiz(learner_client, topic, size=5)
     quiz = Quiz.objects.get()
     item = current_item(quiz)
     first = learner_client.post(answer_url(item), right_answer(item), headers=HX)
@@ -160,7 +147,7 @@ def test_double_submission_counts_once_and_shows_the_same_feedback(learner_clien
 
 
 def test_a_stale_page_is_graded_against_the_question_it_showed(learner_client, topic):
-    start(learner_client, topic, size=5)
+    start_quiz(learner_client, topic, size=5)
     quiz = Quiz.objects.get()
     first, second = quiz.items.order_by("position")[:2]
     learner_client.post(answer_url(first), right_answer(first))
@@ -184,7 +171,7 @@ def test_a_stale_page_is_graded_against_the_question_it_showed(learner_client, t
 def test_malformed_multiple_choice_answers_get_400_and_change_nothing(
     learner_client, topic, data, message
 ):
-    start(learner_client, topic, size=5)
+    start_quiz(learner_client, topic, size=5)
     item = Quiz.objects.get().items.exclude(options=[]).first()
     response = learner_client.post(answer_url(item), data)
     assert response.status_code == 400
@@ -198,7 +185,7 @@ def test_malformed_multiple_choice_answers_get_400_and_change_nothing(
     [("", "Type an answer"), ("  ", "Type an answer"), ("x" * 10000, "too long")],
 )
 def test_malformed_fill_in_answers_get_400(learner_client, topic, response_text, message):
-    start(learner_client, topic, size=5)
+    start_quiz(learner_client, topic, size=5)
     item = current_item(Quiz.objects.get())
     fill_in = Question.objects.get(fact=item.fact, type=Question.Type.FILL_IN)
     QuizItem.objects.filter(pk=item.pk).update(question=fill_in, options=[])
@@ -209,7 +196,7 @@ def test_malformed_fill_in_answers_get_400(learner_client, topic, response_text,
 
 
 def test_unknown_position_is_400_and_another_learners_quiz_is_404(learner_client, client, topic):
-    start(learner_client, topic, size=5)
+    start_quiz(learner_client, topic, size=5)
     quiz = Quiz.objects.get()
     assert (
         learner_client.post(
@@ -226,7 +213,7 @@ def test_unknown_position_is_400_and_another_learners_quiz_is_404(learner_client
 
 
 def test_fill_in_grading_is_forgiving(learner_client, topic):
-    start(learner_client, topic, size=10)
+    start_quiz(learner_client, topic, size=10)
     quiz = Quiz.objects.get()
     item = quiz.items.get(fact__answer="AdamW")
     fill_in = Question.objects.get(fact=item.fact, type=Question.Type.FILL_IN)
@@ -236,7 +223,7 @@ def test_fill_in_grading_is_forgiving(learner_client, topic):
 
 
 def test_topic_page_offers_to_resume_an_unfinished_quiz(learner_client, topic):
-    start(learner_client, topic, size=5)
+    start_quiz(learner_client, topic, size=5)
     quiz = Quiz.objects.get()
     page = learner_client.get(reverse("articles:topic_detail", args=[topic.slug])).content.decode()
     assert reverse("quizzes:take", args=[quiz.pk]) in page
@@ -244,26 +231,15 @@ def test_topic_page_offers_to_resume_an_unfinished_quiz(learner_client, topic):
 
 def test_a_topic_without_questions_says_so(learner_client):
     empty = make_topic(slug="empty")
-    response = start(learner_client, empty)
+    response = start_quiz(learner_client, empty)
     assert response.status_code == 302
     assert not Quiz.objects.exists()
 
 
 def test_known_facts_are_asked_as_fill_in(learner_client, learner, topic):
     now = timezone.now()
-    for fact in KeyFact.objects.all():
-        Card.objects.create(
-            user=learner,
-            fact=fact,
-            topic=topic,
-            state=Card.State.REVIEW,
-            due=now,
-            stability=10,
-            difficulty=5,
-            last_review=now,
-            fill_in_next=True,
-        )
-    start(learner_client, topic, size=5)
+    make_known_cards(learner, KeyFact.objects.all(), now)
+    start_quiz(learner_client, topic, size=5)
     types = set(Quiz.objects.get().items.values_list("question__type", flat=True))
     assert types == {Question.Type.FILL_IN}
 
@@ -273,7 +249,7 @@ def test_query_counts_stay_constant_as_library_and_history_grow(learner_client, 
         counts = {}
         Quiz.objects.filter(user=learner).update(abandoned_at=timezone.now())  # starting again resumes
         with CaptureQueriesContext(connection) as captured:
-            start(learner_client, topic, size=5)
+            start_quiz(learner_client, topic, size=5)
         counts["start a quiz"] = len(captured)
         quiz = Quiz.objects.filter(user=learner).order_by("-pk").first()
         take = reverse("quizzes:take", args=[quiz.pk])
@@ -294,14 +270,14 @@ def test_query_counts_stay_constant_as_library_and_history_grow(learner_client, 
         return counts
 
     # Warm up: the learner's first answer on a topic creates the score row (an insert).
-    start(learner_client, topic, size=5)
+    start_quiz(learner_client, topic, size=5)
     warm_up = current_item(Quiz.objects.get(user=learner))
     learner_client.post(answer_url(warm_up), right_answer(warm_up))
     small = measure()
     for number in range(6):
         make_article(topic=topic, slug=f"more-{number}", body=QUIZ_BODY.replace("ViT", f"ViT{number}"))
     for _ in range(3):
-        start(learner_client, topic, size=5)
+        start_quiz(learner_client, topic, size=5)
         quiz = Quiz.objects.filter(user=learner).order_by("-pk").first()
         while (item := current_item(quiz)) is not None:
             learner_client.post(answer_url(item), right_answer(item))
@@ -317,7 +293,7 @@ def test_a_question_that_points_back_shows_the_sentence_before(learner_client, l
         slug="transposed",
         body="转置卷积把普通卷积转置过来用。它常被叫作{{反卷积 ~空洞卷积 ~分组卷积 ~可变形卷积}}。\n",
     )
-    start(learner_client, topic, size=5)
+    start_quiz(learner_client, topic, size=5)
     quiz = Quiz.objects.get(user=learner)
     page = learner_client.get(reverse("quizzes:take", args=[quiz.pk])).content.decode()
     assert '<p class="context">转置卷积把普通卷积转置过来用。</p>' in page

@@ -9,11 +9,10 @@ from django.utils import timezone
 from articles.models import Article
 from quizzes.answering import Submission, record_answer, start_review, start_topic_quiz
 from quizzes.models import Card, Quiz, QuizItem, TopicScore
-from tests.factories import QUIZ_BODY, make_article, make_topic
+from tests.factories import HX, QUIZ_BODY, make_article, make_topic
 
 pytestmark = pytest.mark.django_db
 
-HX = {"HX-Request": "true"}
 SECOND_BODY = """# 检测
 
 YOLO 的全称是{{You Only Look Once ~Faster R-CNN ~SSD ~RetinaNet}}。

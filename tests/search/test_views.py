@@ -7,11 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article
-from tests.factories import make_article, make_topic
+from tests.factories import HX, make_article, make_topic
 
 pytestmark = pytest.mark.django_db
 URL = reverse("search:results")
-HX = {"HX-Request": "true"}
 
 
 @pytest.fixture

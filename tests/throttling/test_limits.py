@@ -10,16 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from quizzes.models import Quiz
-from tests.factories import QUIZ_BODY, make_article, make_topic, make_user
+from tests.factories import make_quiz_topic, make_user
 from throttling.client import client_ip
 
 pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def topic():
-    topic = make_topic(name="优化", slug="opt")
-    make_article(topic=topic, slug="opt-basics", body=QUIZ_BODY)
-    return topic
+    return make_quiz_topic(name="优化", slug="opt")
 
 
 def signup_data(number):
