@@ -6,6 +6,7 @@ import itertools
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,11 @@ from django.core import serializers
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
+
+from quizzes.models import QuizItem
+from tests.factories import make_known_cards
 
 # Playwright's sync API keeps an asyncio loop running in the test thread, and the ORM (fixtures,
 # assertions on rows) runs in that thread too: Django's async guard would refuse every query.
@@ -246,3 +251,47 @@ def admin_login(page, live_server, username: str, password: str):
     page.locator("#id_password").fill(password)
     page.locator("#login-form [type=submit]").click()
     page.wait_for_url(f"{live_server.url}/admin/")
+
+
+def quiz_id_of(page) -> int:
+    """The quiz whose page the browser shows."""
+    return int(re.search(r"/quiz/(\d+)/", page.url).group(1))
+
+
+def current_item(quiz_id) -> QuizItem:
+    """The quiz's first unanswered item: the question on screen."""
+    return (
+        QuizItem.objects.select_related("fact")
+        .filter(quiz_id=quiz_id, answered_at__isnull=True)
+        .order_by("position")
+        .first()
+    )
+
+
+def learned(user, facts):
+    """Facts this learner knows already (FSRS review state, due now): asked as fill-in."""
+    now = timezone.now()
+    make_known_cards(user, facts, now, stability=5, last_review=now - timedelta(days=5), reviews=0)
+
+
+def answer_right(page, item):
+    """Click the right option, or type the answer, and wait for the feedback."""
+    if item.options:
+        page.locator(
+            f"#quiz-card .options button[data-key='{item.options.index(item.fact.answer) + 1}']"
+        ).click()
+    else:
+        page.locator("#response").fill(item.fact.answer.strip("`$"))
+        page.locator("#quiz-card .fill-in [type=submit]").click()
+    page.locator("#quiz-card.feedback").wait_for()
+
+
+def answer_wrong(page, item):
+    """Click a wrong option, or type a wrong answer, and wait for the feedback."""
+    if item.options:
+        wrong = next(index for index, option in enumerate(item.options) if option != item.fact.answer)
+        page.locator(f"#quiz-card .options button[data-key='{wrong + 1}']").click()
+    else:
+        page.locator("#response").fill("完全不对")
+        page.locator("#quiz-card .fill-in [type=submit]").click()
+    page.locator("#quiz-card.feedback").wait_for()

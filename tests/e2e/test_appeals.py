@@ -6,8 +6,18 @@ from django.contrib.auth import get_user_model
 
 from articles.models import Article
 from quizzes.models import Appeal, KeyFact, Quiz, QuizItem
-from tests.e2e.conftest import DEMO_EDITOR, DEMO_LEARNER, admin_login, login, shot
-from tests.e2e.test_quiz import TOPIC, current_item, learned, quiz_id_of
+from tests.e2e.conftest import (
+    DEMO_EDITOR,
+    DEMO_LEARNER,
+    admin_login,
+    current_item,
+    learned,
+    login,
+    quiz_id_of,
+    shot,
+)
+
+TOPIC = "training-optimisation"
 
 
 def start_fill_in_quiz(page, live_server, *, javascript=True):

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from quizzes.models import Quiz, QuizItem
-from tests.e2e.conftest import DEMO_LEARNER, login, shot
+from quizzes.models import Quiz
+from tests.e2e.conftest import DEMO_LEARNER, answer_right, answer_wrong, current_item, login, quiz_id_of, shot
 
 TOPIC = "training-optimisation"
 
@@ -30,32 +30,12 @@ FONT_SIZES = """() => [...document.querySelectorAll('main .figures dt, main .fig
   .map(element => parseFloat(getComputedStyle(element).fontSize))"""
 
 
-def current_item(quiz_id) -> QuizItem:
-    return (
-        QuizItem.objects.select_related("fact")
-        .filter(quiz_id=quiz_id, answered_at__isnull=True)
-        .order_by("position")
-        .first()
-    )
-
-
-def answer_right(page, item):
-    if item.options:
-        page.locator(
-            f"#quiz-card .options button[data-key='{item.options.index(item.fact.answer) + 1}']"
-        ).click()
-    else:
-        page.locator("#response").fill(item.fact.answer.strip("`$"))
-        page.locator("#quiz-card .fill-in [type=submit]").click()
-    page.locator("#quiz-card.feedback").wait_for()
-
-
 def start_quiz(page, size="10"):
     page.goto(f"/topics/{TOPIC}/")
     page.locator(f"form.start-quiz input[value='{size}']").check()
     page.locator("form.start-quiz [type=submit]").click()
     page.wait_for_url(re.compile(r"/quiz/\d+/$"))
-    return int(re.search(r"/quiz/(\d+)/", page.url).group(1))
+    return quiz_id_of(page)
 
 
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop-1280", "phone-390"])
@@ -110,16 +90,6 @@ def test_back_forward_and_reload_keep_the_quiz(demo_library, open_page, live_ser
     page.locator("form.abandon-quiz [type=submit]").click()
     page.wait_for_url(re.compile(rf"/topics/{TOPIC}/$"))
     assert page.locator("form.start-quiz").count() == 1
-
-
-def answer_wrong(page, item):
-    if item.options:
-        wrong = next(index for index, option in enumerate(item.options) if option != item.fact.answer)
-        page.locator(f"#quiz-card .options button[data-key='{wrong + 1}']").click()
-    else:
-        page.locator("#response").fill("完全不对")
-        page.locator("#quiz-card .fill-in [type=submit]").click()
-    page.locator("#quiz-card.feedback").wait_for()
 
 
 def test_the_navigation_counts_follow_every_answer_and_misses_can_be_retried(

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article, Topic
 from quizzes.models import Quiz
-from tests.e2e.conftest import DEMO_LEARNER, PHONE, login, shot
+from tests.e2e.conftest import DEMO_LEARNER, PHONE, answer_wrong, login, shot
 from tests.factories import make_article
 
 PHONE_WIDTH = PHONE["viewport"]["width"]
@@ -155,14 +155,7 @@ def test_a_learners_pages_fit_a_phone(phone_page, live_server, demo_library):
         assert_fits_a_phone(phone_page)
         if position == 1:
             shot(phone_page, "phone-quiz-question", readme=True)
-        item = quiz.items.select_related("fact").get(position=position)
-        if item.options:
-            wrong = next(index for index, option in enumerate(item.options) if option != item.fact.answer)
-            phone_page.locator(f"#quiz-card .options button[data-key='{wrong + 1}']").click()
-        else:
-            phone_page.locator("#response").fill("不是这个")
-            phone_page.locator("#quiz-card .fill-in [type=submit]").click()
-        phone_page.locator("#quiz-card.feedback").wait_for()
+        answer_wrong(phone_page, quiz.items.select_related("fact").get(position=position))
         assert_fits_a_phone(phone_page)
         if position == 1:
             shot(phone_page, "phone-quiz-feedback", readme=True)

@@ -3,26 +3,12 @@
 import re
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
-from quizzes.models import Card, KeyFact, Quiz, QuizItem
-from tests.e2e.conftest import DEMO_LEARNER, login, shot
+from quizzes.models import KeyFact, Quiz
+from tests.e2e.conftest import DEMO_LEARNER, current_item, learned, login, quiz_id_of, shot
 
 TOPIC = "training-optimisation"
 FULL_WIDTH = {chr(code): chr(code + 0xFEE0) for code in range(0x21, 0x7F)}
-
-
-def current_item(quiz_id) -> QuizItem:
-    return (
-        QuizItem.objects.select_related("fact")
-        .filter(quiz_id=quiz_id, answered_at__isnull=True)
-        .order_by("position")
-        .first()
-    )
-
-
-def quiz_id_of(page) -> int:
-    return int(re.search(r"/quiz/(\d+)/", page.url).group(1))
 
 
 def typed_variant(answer: str, number: int) -> str:
@@ -33,25 +19,6 @@ def typed_variant(answer: str, number: int) -> str:
     if number % 3 == 1:
         return "  " + " ".join(text) + "  " if not text.isascii() else text.swapcase()
     return f"  {text}  "
-
-
-def learned(user, facts):
-    """Facts this learner knows already (FSRS review state, due now): asked as fill-in."""
-    now = timezone.now()
-    Card.objects.bulk_create(
-        Card(
-            user=user,
-            fact=fact,
-            topic_id=fact.topic_id,
-            state=Card.State.REVIEW,
-            stability=5,
-            difficulty=5,
-            due=now,
-            last_review=now - timezone.timedelta(days=5),
-            fill_in_next=True,
-        )
-        for fact in facts
-    )
 
 
 def answer_by_mouse(page, item, number):
