@@ -124,3 +124,8 @@ def wrong_answer(item) -> dict:
     if item.options:
         return {"choice": str(next(i for i, option in enumerate(item.options) if option != item.fact.answer))}
     return {"response": "完全不对的答案"}
+
+
+def post_answer(client, item, *, right=True, **kwargs):
+    """Answer the item through the site, right or wrong, as its form does."""
+    return client.post(answer_url(item), right_answer(item) if right else wrong_answer(item), **kwargs)

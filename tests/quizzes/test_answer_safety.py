@@ -33,12 +33,11 @@ from tests.factories import (
     SAMPLE_BODY,
     answer_url,
     make_article,
-    make_quiz_topic,
     make_topic,
     make_user,
+    post_answer,
     right_answer,
     start_quiz,
-    wrong_answer,
 )
 
 pytestmark = pytest.mark.django_db
@@ -46,8 +45,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def quiz(learner_client, learner):
-    response = start_quiz(learner_client, make_quiz_topic())
+def quiz(learner_client, learner, topic):
+    response = start_quiz(learner_client, topic)
     assert response.status_code == 302
     quiz = Quiz.objects.get(user=learner)
     for item in quiz.items.filter(options=[]):
@@ -102,7 +101,7 @@ def verdict_of(page):
 def test_a_finished_quiz_takes_no_more_answers(learner_client, quiz):
     feedback = {}
     for item in items_of(quiz):
-        response = learner_client.post(answer_url(item), right_answer(item), headers=HX)
+        response = post_answer(learner_client, item, headers=HX)
         feedback[item.position] = verdict_of(response.content.decode())
     quiz.refresh_from_db()
     assert quiz.is_finished
@@ -110,13 +109,13 @@ def test_a_finished_quiz_takes_no_more_answers(learner_client, quiz):
 
     # Every question again, with another answer: each shows the feedback it first got.
     for item in items_of(quiz):
-        response = learner_client.post(answer_url(item), wrong_answer(item), headers=HX)
+        response = post_answer(learner_client, item, right=False, headers=HX)
         assert response.status_code == 200
         page = response.content.decode()
         assert verdict_of(page) == feedback[item.position]
         assert "✓ Correct" in feedback[item.position] and "See the summary" in page
         # Without JavaScript: back to that feedback, not to a new question.
-        response = learner_client.post(answer_url(item), wrong_answer(item))
+        response = post_answer(learner_client, item, right=False)
         assert response.status_code == 302 and response.url.endswith(f"?answered={item.position}")
     # A question the quiz does not have: refused, and said so.
     for position in (0, 6, 32767, 999_999_999_999_999_999):
@@ -137,7 +136,7 @@ def test_a_finished_quiz_takes_no_more_answers(learner_client, quiz):
 
 def test_another_learners_quiz_is_404_and_shows_nothing(learner_client, quiz):
     first = items_of(quiz)[0]
-    learner_client.post(answer_url(first), right_answer(first))
+    post_answer(learner_client, first)
     before = recorded()
     intruder = Client(headers={"Accept-Language": "en"})
     intruder.force_login(make_user("intruder"))
@@ -146,7 +145,7 @@ def test_another_learners_quiz_is_404_and_shows_nothing(learner_client, quiz):
         intruder.get(take),
         intruder.get(take, headers=HX),
         intruder.get(take + f"?answered={first.position}"),  # the owner's feedback
-        intruder.post(answer_url(first), right_answer(first)),  # an answered question
+        post_answer(intruder, first),  # an answered question
         intruder.post(answer_url(items_of(quiz)[1]), right_answer(items_of(quiz)[1]), headers=HX),
         intruder.post(answer_url(first, 6), {"choice": "0"}),  # no "no question 6" either
     ):
@@ -158,7 +157,7 @@ def test_another_learners_quiz_is_404_and_shows_nothing(learner_client, quiz):
 def test_anonymous_visitors_cannot_answer(quiz):
     item = items_of(quiz)[0]
     before = recorded()
-    response = Client().post(answer_url(item), right_answer(item))
+    response = post_answer(Client(), item)
     assert response.status_code == 302 and reverse("login") in response.url
     assert recorded() == before
 
@@ -291,12 +290,11 @@ def test_an_answer_needs_a_valid_csrf_token(learner, quiz):
     form_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     header_token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
 
-    assert browser.post(answer_url(item), right_answer(item)).status_code == 403
-    assert browser.post(answer_url(item), right_answer(item), headers=HX).status_code == 403
+    assert post_answer(browser, item).status_code == 403
+    assert post_answer(browser, item, headers=HX).status_code == 403
     forged = {**right_answer(item), "csrfmiddlewaretoken": "x" * 64}
     assert browser.post(answer_url(item), forged).status_code == 403
-    forged_header = {**HX, "X-CSRFToken": "x" * 64}
-    assert browser.post(answer_url(item), right_answer(item), headers=forged_header).status_code == 403
+    assert post_answer(browser, item, headers={**HX, "X-CSRFToken": "x" * 64}).status_code == 403
     # A token without the cookie it belongs to is no token.
     stranger = Client(enforce_csrf_checks=True)
     stranger.force_login(learner)
@@ -308,8 +306,7 @@ def test_an_answer_needs_a_valid_csrf_token(learner, quiz):
     with_form_token = {**right_answer(item), "csrfmiddlewaretoken": form_token}
     assert browser.post(answer_url(item), with_form_token).status_code == 302
     second = items_of(quiz)[1]
-    with_header_token = {**HX, "X-CSRFToken": header_token}
-    response = browser.post(answer_url(second), right_answer(second), headers=with_header_token)
+    response = post_answer(browser, second, headers={**HX, "X-CSRFToken": header_token})
     assert response.status_code == 200
     assert QuizItem.objects.filter(answered_at__isnull=False).count() == 2
 

@@ -11,15 +11,10 @@ from articles.models import Article
 from quizzes import appeals
 from quizzes.answering import Submission, grade_fill_in, record_answer
 from quizzes.models import AppealRuling, KeyFact, QuizItem
-from tests.factories import fill_in_quiz, item_for, make_article, make_quiz_topic, make_user
+from tests.factories import fill_in_quiz, item_for, make_article, make_user
 
 pytestmark = pytest.mark.django_db
 QUEUE = reverse("admin:quizzes_appeal_changelist")
-
-
-@pytest.fixture
-def topic():
-    return make_quiz_topic()
 
 
 def typed_by(username, topic, answer, typed, *, appeal):

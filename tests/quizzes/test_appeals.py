@@ -18,15 +18,10 @@ from quizzes.models import (
     ReviewLog,
     TopicScore,
 )
-from tests.factories import HX, fill_in_quiz, item_for, make_quiz_topic, make_user
+from tests.factories import HX, fill_in_quiz, item_for, make_user
 from tests.quizzes.test_concurrency import ON_POSTGRES, post_together, totals_versus_answers
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def topic():
-    return make_quiz_topic()
 
 
 def appeal_url(item):

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from quizzes.answering import start_review, start_topic_quiz
 from quizzes.models import Card, Question, Quiz, QuizItem, ReviewLog, TopicScore
-from tests.factories import HX, answer_url, make_quiz_topic, make_user, right_answer, wrong_answer
+from tests.factories import HX, answer_url, make_user, right_answer, wrong_answer
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
@@ -30,11 +30,6 @@ pytestmark = [
 ]
 
 CORRECT = (QuizItem.Verdict.CORRECT, QuizItem.Verdict.TYPO)
-
-
-@pytest.fixture
-def topic():
-    return make_quiz_topic()
 
 
 def answer_data(item, right):

@@ -11,38 +11,18 @@ from django.utils import timezone
 
 from quizzes.models import Card, LearnerProfile, Question, Quiz, QuizItem
 from quizzes.reminders import send_reminders
-from tests.factories import (
-    HX,
-    QUIZ_BODY,
-    answer_url,
-    make_article,
-    make_quiz_topic,
-    make_user,
-    right_answer,
-    start_quiz,
-    wrong_answer,
-)
+from tests.factories import HX, QUIZ_BODY, make_article, make_user, post_answer, start_quiz
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def topic():
-    return make_quiz_topic()
 
 
 def open_quiz(user):
     return Quiz.objects.open().get(user=user)
 
 
-def answer(client, item, right=True, **headers):
-    data = right_answer(item) if right else wrong_answer(item)
-    return client.post(answer_url(item), data, headers=headers)
-
-
 def finish(client, quiz, right=lambda item: True):
     for item in quiz.items.order_by("position"):
-        answer(client, item, right(item))
+        post_answer(client, item, right=right(item))
     quiz.refresh_from_db()
     return quiz
 
@@ -97,13 +77,13 @@ def test_abandon_ends_the_quiz_keeps_its_answers_and_lets_a_new_one_start(learne
     start_quiz(learner_client, topic)
     quiz = open_quiz(learner)
     first = quiz.items.get(position=1)
-    answer(learner_client, first)
+    post_answer(learner_client, first)
     response = learner_client.post(reverse("quizzes:abandon", args=[quiz.pk]))
     assert response.status_code == 302 and response.url == topic.get_absolute_url()
     quiz.refresh_from_db()
     assert quiz.is_abandoned and quiz.answered_count == 1 and Card.objects.filter(fact=first.fact).exists()
     # Its remaining questions can no longer be answered; the page shows what was done.
-    refused = answer(learner_client, quiz.items.get(position=2))
+    refused = post_answer(learner_client, quiz.items.get(position=2))
     assert refused.status_code == 400 and "ended this quiz" in refused.content.decode()
     page = learner_client.get(reverse("quizzes:take", args=[quiz.pk])).content.decode()
     assert "Quiz ended" in page and "You answered 1 of 5" in page
@@ -217,7 +197,7 @@ def test_the_answer_sends_the_navigation_counts_out_of_band(learner_client, lear
     learner_client.post(reverse("quizzes:review"))
     review = open_quiz(learner)
     item = review.items.get(position=1)
-    html = answer(learner_client, item, **HX).content.decode()
+    html = post_answer(learner_client, item, headers=HX).content.decode()
     assert 'id="nav-status"' in html and 'hx-swap-oob="true"' in html
     assert "4 facts due now" in html  # was 5: one reviewed
     assert f"Today {quiz.item_count + 1}/20" in html
@@ -227,7 +207,7 @@ def test_the_url_records_the_feedback_so_a_reload_keeps_it(learner_client, learn
     start_quiz(learner_client, topic, size=5)
     quiz = open_quiz(learner)
     item = quiz.items.get(position=1)
-    response = answer(learner_client, item, **HX)
+    response = post_answer(learner_client, item, headers=HX)
     url = reverse("quizzes:take", args=[quiz.pk]) + "?answered=1"
     assert response["HX-Replace-Url"] == url
     reload = learner_client.get(url).content.decode()

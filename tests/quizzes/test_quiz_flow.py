@@ -15,20 +15,14 @@ from tests.factories import (
     answer_url,
     make_article,
     make_known_cards,
-    make_quiz_topic,
     make_topic,
     make_user,
+    post_answer,
     right_answer,
     start_quiz,
-    wrong_answer,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def topic():
-    return make_quiz_topic()
 
 
 def current_item(quiz):
@@ -99,8 +93,7 @@ def test_full_quiz_with_htmx_updates_everything_once(learner_client, learner, to
         page = learner_client.get(take_url, headers=HX)
         assert page.status_code == 200
         assert "<html" not in page.content.decode()  # a partial, not the whole page
-        data = right_answer(item) if number < 3 else wrong_answer(item)
-        response = learner_client.post(answer_url(item), data, headers=HX)
+        response = post_answer(learner_client, item, right=number < 3, headers=HX)
         html = response.content.decode()
         assert response.status_code == 200 and "<html" not in html
         assert 'class="quiz-card feedback' in html
@@ -122,7 +115,7 @@ def test_without_javascript_answers_redirect_to_feedback(learner_client, topic):
     start_quiz(learner_client, topic, size=5)
     quiz = Quiz.objects.get()
     item = current_item(quiz)
-    response = learner_client.post(answer_url(item), right_answer(item))
+    response = post_answer(learner_client, item)
     assert response.status_code == 302
     assert response.url == reverse("quizzes:take", args=[quiz.pk]) + f"?answered={item.position}"
     feedback = learner_client.get(response.url).content.decode()
@@ -135,9 +128,9 @@ def test_double_submission_counts_once_and_shows_the_same_feedback(learner_clien
     start_quiz(learner_client, topic, size=5)
     quiz = Quiz.objects.get()
     item = current_item(quiz)
-    first = learner_client.post(answer_url(item), right_answer(item), headers=HX)
+    first = post_answer(learner_client, item, headers=HX)
     # The second click sends a different answer: it must not be graded again.
-    second = learner_client.post(answer_url(item), wrong_answer(item), headers=HX)
+    second = post_answer(learner_client, item, right=False, headers=HX)
     strip = lambda html: re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)  # noqa: E731
     assert strip(first.content.decode()) == strip(second.content.decode())
     quiz.refresh_from_db()
@@ -150,9 +143,9 @@ def test_a_stale_page_is_graded_against_the_question_it_showed(learner_client, t
     start_quiz(learner_client, topic, size=5)
     quiz = Quiz.objects.get()
     first, second = quiz.items.order_by("position")[:2]
-    learner_client.post(answer_url(first), right_answer(first))
+    post_answer(learner_client, first)
     # A second tab still shows question 1 and answers it: nothing changes, question 2 stays open.
-    learner_client.post(answer_url(first), wrong_answer(first))
+    post_answer(learner_client, first, right=False)
     second.refresh_from_db()
     assert not second.is_answered
     first.refresh_from_db()
@@ -208,7 +201,7 @@ def test_unknown_position_is_400_and_another_learners_quiz_is_404(learner_client
     client.force_login(other)
     assert client.get(reverse("quizzes:take", args=[quiz.pk])).status_code == 404
     item = current_item(quiz)
-    assert client.post(answer_url(item), right_answer(item)).status_code == 404
+    assert post_answer(client, item).status_code == 404
     assert not QuizItem.objects.filter(answered_at__isnull=False).exists()
 
 
@@ -272,7 +265,7 @@ def test_query_counts_stay_constant_as_library_and_history_grow(learner_client, 
     # Warm up: the learner's first answer on a topic creates the score row (an insert).
     start_quiz(learner_client, topic, size=5)
     warm_up = current_item(Quiz.objects.get(user=learner))
-    learner_client.post(answer_url(warm_up), right_answer(warm_up))
+    post_answer(learner_client, warm_up)
     small = measure()
     for number in range(6):
         make_article(topic=topic, slug=f"more-{number}", body=QUIZ_BODY.replace("ViT", f"ViT{number}"))
@@ -280,7 +273,7 @@ def test_query_counts_stay_constant_as_library_and_history_grow(learner_client, 
         start_quiz(learner_client, topic, size=5)
         quiz = Quiz.objects.filter(user=learner).order_by("-pk").first()
         while (item := current_item(quiz)) is not None:
-            learner_client.post(answer_url(item), right_answer(item))
+            post_answer(learner_client, item)
     large = measure()
     assert large == small
     assert small["answer"] <= 12
