@@ -242,22 +242,9 @@ def test_a_live_site_answers_503_while_postgresql_is_down_and_recovers_when_it_r
             [*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT, timeout=120
         )
         log = (tmp_path / "server.log").open("w")
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "notesite.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "1",
-            ],
-            env=env,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        gunicorn = [sys.executable, "-m", "gunicorn", "notesite.wsgi", "--workers", "1"]
+        gunicorn += ["--bind", f"127.0.0.1:{port}"]
+        server = subprocess.Popen(gunicorn, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         home = f"http://127.0.0.1:{port}/"
         deadline = time.monotonic() + 30
         while True:

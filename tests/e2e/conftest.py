@@ -232,6 +232,16 @@ def shot(page, name: str, *, readme: bool = False) -> Path:
     return path
 
 
+def sign_up(page, live_server, username: str, password: str):
+    """Sign up through the site's own form; the new learner is logged in on the home page."""
+    page.goto("/accounts/signup/")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password1]").fill(password)
+    page.locator("input[name=password2]").fill(password)
+    page.locator("main form [type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
 def login(page, live_server, username: str, password: str):
     """Log in through the site's own login form, as a person would."""
     page.goto(f"{live_server.url}/accounts/login/")

@@ -6,7 +6,16 @@ import re
 import pytest
 
 from quizzes.models import Quiz
-from tests.e2e.conftest import DEMO_LEARNER, answer_right, answer_wrong, current_item, login, quiz_id_of, shot
+from tests.e2e.conftest import (
+    DEMO_LEARNER,
+    answer_right,
+    answer_wrong,
+    current_item,
+    login,
+    quiz_id_of,
+    shot,
+    sign_up,
+)
 
 TOPIC = "training-optimisation"
 
@@ -41,12 +50,7 @@ def start_quiz(page, size="10"):
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop-1280", "phone-390"])
 def test_a_new_learner_types_a_fill_in_answer_in_the_first_quiz(demo_library, open_page, live_server, phone):
     page = open_page(phone=phone)
-    page.goto("/accounts/signup/")
-    page.locator("input[name=username]").fill("xiaohong")
-    page.locator("input[name=password1]").fill("shen-du-xue-xi-2026")
-    page.locator("input[name=password2]").fill("shen-du-xue-xi-2026")
-    page.locator("main form [type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_up(page, live_server, "xiaohong", "shen-du-xue-xi-2026")
     quiz = start_quiz(page)
     typed = 0
     for _ in range(10):

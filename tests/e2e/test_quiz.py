@@ -5,7 +5,7 @@ import re
 from django.contrib.auth import get_user_model
 
 from quizzes.models import KeyFact, Quiz
-from tests.e2e.conftest import DEMO_LEARNER, current_item, learned, login, quiz_id_of, shot
+from tests.e2e.conftest import DEMO_LEARNER, current_item, learned, login, quiz_id_of, shot, sign_up
 
 TOPIC = "training-optimisation"
 FULL_WIDTH = {chr(code): chr(code + 0xFEE0) for code in range(0x21, 0x7F)}
@@ -34,12 +34,7 @@ def answer_by_mouse(page, item, number):
 
 def test_a_new_learner_signs_up_takes_a_quiz_and_sees_the_scores(demo_library, open_page, live_server):
     page = open_page()
-    page.goto("/accounts/signup/")
-    page.locator("input[name=username]").fill("xiaoming")
-    page.locator("input[name=password1]").fill("shen-du-xue-xi-2026")
-    page.locator("input[name=password2]").fill("shen-du-xue-xi-2026")
-    page.locator("main form [type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_up(page, live_server, "xiaoming", "shen-du-xue-xi-2026")
     page.locator("form[action$='/accounts/logout/'] [type=submit]").click()
     login(page, live_server, "xiaoming", "shen-du-xue-xi-2026")
     learner = get_user_model().objects.get(username="xiaoming")

@@ -86,12 +86,8 @@ def test_classify(answer, kind, script):
 )
 def test_parse_number(text, value, decimals, suffix, grouped):
     number = parse_number(text)
-    assert (number.value, number.decimals, number.suffix, number.grouped) == (
-        value,
-        decimals,
-        suffix,
-        grouped,
-    )
+    expected = (value, decimals, suffix, grouped)
+    assert (number.value, number.decimals, number.suffix, number.grouped) == expected
 
 
 @pytest.mark.parametrize("text", ["", "e3", "x", "1,00", "1.2.3", "NaN", "Infinity", "3×3", "%"])
