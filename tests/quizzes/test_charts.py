@@ -1,5 +1,7 @@
 """SVG chart geometry: pure functions, no database."""
 
+from datetime import date, timedelta
+
 import pytest
 
 from quizzes import charts
@@ -127,3 +129,38 @@ def test_sparkline_summary_reads_the_scores_as_percentages():
 def test_sparkline_baseline_is_where_zero_is_drawn():
     line = charts.sparkline([0.0, 1.0], width=100, height=24, padding=3)
     assert line.baseline_y == line.points[0][1] == 21
+
+
+# --- the heatmap of days studied ---------------------------------------------------------------
+
+TODAY = date(2026, 12, 2)
+
+
+def test_heatmap_draws_a_square_per_day_up_to_today():
+    heat = charts.heatmap({TODAY: 40, TODAY - timedelta(days=1): 5}, TODAY, goal=20)
+    assert heat.cells[-1].day == TODAY and heat.cells[-1].level == 4
+    assert heat.cells[-2].level == 1
+    assert len(heat.cells) == 52 * 7 + TODAY.weekday() + 1
+    assert heat.days_studied == 2 and heat.total == 45
+    assert all(cell.x + heat.cell <= heat.width and cell.y + heat.cell <= heat.height for cell in heat.cells)
+
+
+@pytest.mark.parametrize(("count", "level"), [(0, 0), (9, 1), (10, 2), (19, 2), (20, 3), (39, 3), (40, 4)])
+def test_heat_levels_are_measured_against_the_goal(count, level):
+    assert charts.heat_level(count, 20) == level
+
+
+def test_heatmap_month_labels_fit_inside_the_drawing():
+    for today in (date(2026, 12, 2), date(2026, 12, 30), date(2027, 3, 1)):
+        heat = charts.heatmap({}, today, goal=20)
+        assert heat.months and all(x + 3 * charts.HEAT_STEP <= heat.width for x, _ in heat.months)
+        starts = [(day.year, day.month) for _, day in heat.months]
+        assert len(starts) == len(set(starts))  # one label per month
+
+
+def test_heatmap_markup_has_a_titled_square_per_day():
+    heat = charts.heatmap({TODAY: 40}, TODAY, goal=20)
+    markup = heat.squares_svg()
+    assert markup.count("<rect ") == len(heat.cells)
+    assert f'<rect class="heat-4" x="{heat.cells[-1].x}"' in markup
+    assert f"<title>{TODAY.isoformat()}: 40</title>" in markup
