@@ -53,7 +53,7 @@ def _move_scores(article) -> None:
     for (user, topic), (count, correct) in moves.items():
         source, target = scores.get((user, topic)), scores[(user, article.topic_id)]
         if source is not None:
-            # Never below zero, even if an earlier move (before scores moved) left less here.
+            # Never below zero: a topic's score may count fewer answers than its facts' history holds.
             source.answered = max(source.answered - count, 0)
             source.correct = max(source.correct - correct, 0)
         target.answered += count

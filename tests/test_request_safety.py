@@ -1,4 +1,4 @@
-"""Requests that used to end in a 500: each now gets a 4xx with the site's own page, or works."""
+"""Malformed and hostile requests: each gets a 4xx with the site's own page, or works; never a 500."""
 
 import io
 import logging

@@ -1,4 +1,4 @@
-# Indexes for the hot paths measured by `manage.py bench` (issue 7).
+# Indexes for the hot paths measured by `manage.py bench`.
 
 from django.db import migrations, models
 

@@ -199,7 +199,7 @@ def test_the_answer_sends_the_navigation_counts_out_of_band(learner_client, lear
     item = review.items.get(position=1)
     html = post_answer(learner_client, item, headers=HX).content.decode()
     assert 'id="nav-status"' in html and 'hx-swap-oob="true"' in html
-    assert "4 facts due now" in html  # was 5: one reviewed
+    assert "4 facts due now" in html  # five were due; one is reviewed
     assert f"Today {quiz.item_count + 1}/20" in html
 
 
