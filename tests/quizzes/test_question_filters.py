@@ -9,8 +9,7 @@ from django.utils import timezone
 from quizzes import appeals
 from quizzes.answering import Submission, record_answer
 from quizzes.models import Appeal, AppealRuling, Question
-from tests.factories import QUIZ_BODY, make_article, make_topic, make_user
-from tests.quizzes.test_appeals import fill_in_quiz, item_for
+from tests.factories import QUIZ_BODY, fill_in_quiz, item_for, make_article, make_topic, make_user
 
 pytestmark = pytest.mark.django_db
 QUESTIONS = reverse("admin:quizzes_question_changelist")
@@ -22,13 +21,6 @@ WARNED_BODY = """# 激活
 
 归一化常用{{LayerNorm ~BatchNorm ~GroupNorm}}。
 """
-
-
-@pytest.fixture
-def topic():
-    topic = make_topic(name="深度学习", slug="dl")
-    make_article(topic=topic, slug="dl-basics", body=QUIZ_BODY)
-    return topic
 
 
 def answers_listed(staff_client, query) -> set[str]:
