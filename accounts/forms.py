@@ -4,12 +4,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm, UsernameField
 from django.utils.translation import gettext_lazy as _
 
+from quizzes.fsrs_terms import MAX_RETENTION, MIN_RETENTION
 from quizzes.habits import timezone_names
 from quizzes.models import LearnerProfile
-
-MIN_RETENTION = 0.80
-MAX_RETENTION = 0.97
-
 
 # Longer than any password a person types, short enough that hashing it costs nothing extra.
 MAX_PASSWORD_LENGTH = 4096

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from quizzes import aliases, scheduling
 from quizzes.context_processors import today_for
+from quizzes.fsrs_terms import DEFAULT_RETENTION
 from quizzes.grading import Grade, Verdict, grade, normalise
 from quizzes.habits import DEFAULT_DAILY_GOAL, Today
 from quizzes.models import (
@@ -44,8 +45,9 @@ class QuestionWithdrawn(AnswerRejected):
     """The question's fact was retired after the quiz showed it: the quiz goes on without it."""
 
 
-def _usable_questions(**fact_filter):
-    return Question.objects.filter(is_generated=True, is_disabled=False, fact__is_active=True, **fact_filter)
+def _questions_of(fact_ids):
+    """(id, fact id, type) of these facts' usable questions: what selection chooses from."""
+    return Question.objects.usable().filter(fact_id__in=fact_ids).values_list("id", "fact_id", "type")
 
 
 # What selection needs to know of a card, in Candidate's order after the fact id.
@@ -111,7 +113,7 @@ def start_topic_quiz(user, topic, size, now) -> Quiz | None:
     Suspended and buried facts are neither ranked nor unseen: they are left out.
     """
     rng = random.Random(secrets.randbits(64))
-    all_cards = Card.objects.filter(user=user, topic=topic, fact__is_active=True)
+    all_cards = Card.objects.for_user(user).active().filter(topic=topic)
     cards = list(all_cards.in_play(now).values_list(*CARD_MEMORY))
     shortlist = size * SHORTLIST_FACTOR
     ranked = sorted((Candidate(card[0], {"": 0}, *card[1:]) for card in cards), key=lambda c: tier(c, now))
@@ -122,7 +124,7 @@ def start_topic_quiz(user, topic, size, now) -> Quiz | None:
         if fact_id not in seen
     ]
     fact_ids = [c.fact_id for c in ranked[:shortlist]] + rng.sample(unseen, min(len(unseen), shortlist))
-    questions = _usable_questions(fact_id__in=fact_ids).values_list("id", "fact_id", "type")
+    questions = _questions_of(fact_ids)
     picks = select(_candidates(questions, cards), size, now, rng)
     with transaction.atomic():
         # The score row exists before the first answer, which then only has to update it.
@@ -135,8 +137,9 @@ def start_review(user, now) -> Quiz | None:
     if the learner has one (starting again resumes)."""
     if (resumed := open_quiz(user, None)) is not None:
         return resumed
-    due = list(Card.objects.due_for(user, now).order_by("due").values_list(*CARD_MEMORY)[:REVIEW_SIZE])
-    questions = _usable_questions(fact_id__in=[card[0] for card in due]).values_list("id", "fact_id", "type")
+    due = Card.objects.for_user(user).active().due(now).order_by("due")
+    due = list(due.values_list(*CARD_MEMORY)[:REVIEW_SIZE])
+    questions = _questions_of([card[0] for card in due])
     rng = random.Random(secrets.randbits(64))
     picks = select(_candidates(questions, due), REVIEW_SIZE, now, rng)
     return _create_open_quiz(user, None, Quiz.Mode.REVIEW, picks, rng)
@@ -148,9 +151,10 @@ def start_retry(user, quiz: Quiz, now) -> Quiz | None:
     if (made := Quiz.objects.filter(retry_of=quiz).first()) is not None:
         return made
     missed = list(quiz.items.filter(verdict=QuizItem.Verdict.WRONG).values_list("fact_id", flat=True))
-    cards = list(Card.objects.filter(user=user, fact_id__in=missed).in_play(now).values_list(*CARD_MEMORY))
+    cards = Card.objects.for_user(user).filter(fact_id__in=missed).in_play(now)
+    cards = list(cards.values_list(*CARD_MEMORY))
     fact_ids = [card[0] for card in cards]
-    questions = _usable_questions(fact_id__in=fact_ids).values_list("id", "fact_id", "type")
+    questions = _questions_of(fact_ids)
     rng = random.Random(secrets.randbits(64))
     picks = select(_candidates(questions, cards), len(cards), now, rng)
     try:
@@ -283,7 +287,7 @@ def record_answer(user, quiz_id: int, position: int, submission: Submission, now
                 retention=Subquery(retention),
                 recent_scores=Subquery(recent_scores, output_field=JSONField()),
                 daily_goal=Subquery(profile.values("daily_goal")[:1]),
-                due_before=count_of(Card.objects.due_for(learner, now)),
+                due_before=count_of(Card.objects.for_user(learner).active().due(now)),
                 done_before=count_of(QuizItem.objects.answered_by(learner, day_start or now)),
             )
             .filter(quiz_id=quiz_id, quiz__user=user, position=position)
@@ -366,10 +370,10 @@ def _schedule(item: QuizItem, now) -> int:
     card = Card.objects.select_for_update().filter(
         user_id=item.quiz.user_id, fact_id=item.fact_id
     ).first() or scheduling.new_card(item.quiz.user_id, item.fact, now)
-    was_due = card.pk is not None and scheduling.counts_as_due(card, now)
-    log = scheduling.review(card, item.verdict, now, item.retention or scheduling.DEFAULT_RETENTION)
+    was_due = card.pk is not None and card.is_due(now)
+    log = scheduling.review(card, item.verdict, now, item.retention or DEFAULT_RETENTION)
     card.save()
     log.card = card
     log.save()
     item.card = card  # the feedback offers "suspend" and "not today" for it
-    return int(scheduling.counts_as_due(card, now)) - int(was_due)
+    return int(card.is_due(now)) - int(was_due)

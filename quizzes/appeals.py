@@ -10,6 +10,7 @@ from articles.markup import MarkupError, parse_fact_body, scan
 from articles.models import Article
 from quizzes import scheduling
 from quizzes.answering import RECENT_SCORES_KEPT
+from quizzes.fsrs_terms import DEFAULT_RETENTION, RATING_FOR_VERDICT
 from quizzes.grading import normalise
 from quizzes.kinds import Kind
 from quizzes.models import (
@@ -120,18 +121,18 @@ def _rerate(item: QuizItem) -> None:
     if card is None:
         return
     logs = list(card.logs.order_by("reviewed_at", "pk"))
-    again = scheduling.RATING_FOR_VERDICT[QuizItem.Verdict.WRONG].value
+    again = RATING_FOR_VERDICT[QuizItem.Verdict.WRONG].value
     appealed = next(
         (log for log in logs if log.reviewed_at == item.answered_at and log.rating == again), None
     )
     if appealed is None:
         return
-    appealed.rating = scheduling.RATING_FOR_VERDICT[QuizItem.Verdict.CORRECT].value
+    appealed.rating = RATING_FOR_VERDICT[QuizItem.Verdict.CORRECT].value
     retention = (
         LearnerProfile.objects.filter(user_id=card.user_id)
         .values_list("desired_retention", flat=True)
         .first()
-    ) or scheduling.DEFAULT_RETENTION
+    ) or DEFAULT_RETENTION
     if not scheduling.rerate(card, logs, appealed, retention):
         # Reviews from before the history was kept cannot be replayed: only the miss goes.
         card.misses = max(0, card.misses - 1)

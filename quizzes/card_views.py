@@ -12,11 +12,6 @@ from quizzes.habits import next_midnight
 from quizzes.models import Card
 
 
-def _card(request, fact_id) -> Card:
-    # Only the learner's own card: another learner's fact id finds nothing.
-    return get_object_or_404(Card, user=request.user, fact_id=fact_id)
-
-
 def _respond(request, card: Card, message: str):
     if request.htmx:
         context = {"card": card, "done_message": message, "return_to": request.htmx.current_url_abs_path}
@@ -28,28 +23,32 @@ def _respond(request, card: Card, message: str):
     return redirect(target)
 
 
+def _change_card(request, fact_id, message: str, **fields):
+    """Set `fields` on the learner's own card of the fact (another learner's fact id finds
+    nothing), and say what changed."""
+    card = get_object_or_404(Card, user=request.user, fact_id=fact_id)
+    Card.objects.filter(pk=card.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(card, name, value)
+    return _respond(request, card, message)
+
+
 @login_required
 @require_POST
 def suspend(request, fact_id):
-    card = _card(request, fact_id)
-    Card.objects.filter(pk=card.pk).update(suspended=True)
-    card.suspended = True
-    return _respond(request, card, _("Suspended: this fact will not be asked again."))
+    return _change_card(request, fact_id, _("Suspended: this fact will not be asked again."), suspended=True)
 
 
 @login_required
 @require_POST
 def unsuspend(request, fact_id):
-    card = _card(request, fact_id)
-    Card.objects.filter(pk=card.pk).update(suspended=False)
-    card.suspended = False
-    return _respond(request, card, _("This fact is back in your quizzes and reviews."))
+    message = _("This fact is back in your quizzes and reviews.")
+    return _change_card(request, fact_id, message, suspended=False)
 
 
 @login_required
 @require_POST
 def bury(request, fact_id):
-    card = _card(request, fact_id)
-    card.buried_until = next_midnight(timezone.now(), timezone.get_current_timezone())
-    Card.objects.filter(pk=card.pk).update(buried_until=card.buried_until)
-    return _respond(request, card, _("Not today: this fact comes back tomorrow."))
+    tomorrow = next_midnight(timezone.now(), timezone.get_current_timezone())
+    message = _("Not today: this fact comes back tomorrow.")
+    return _change_card(request, fact_id, message, buried_until=tomorrow)

@@ -18,7 +18,7 @@ def today_for(user, now) -> Today:
         get_user_model()
         .objects.filter(pk=user.pk)
         .annotate(
-            due=count_of(Card.objects.due_for(user, now)),
+            due=count_of(Card.objects.for_user(user).active().due(now)),
             done=count_of(QuizItem.objects.answered_by(user, since)),
             goal=Subquery(LearnerProfile.objects.filter(user=user).values("daily_goal")[:1]),
         )

@@ -3,13 +3,20 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Func, Subquery
+from django.db.models import F, Func, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.markup import BLANK
 from articles.models import Article, Topic
+from quizzes import fsrs_terms, grading, kinds
+from quizzes.fsrs_terms import DEFAULT_RETENTION, MAX_RETENTION, MIN_RETENTION
 from quizzes.grading import Blank
+
+
+def _choices(base: type[models.Choices], name: str, labels: dict) -> type[models.Choices]:
+    """Django choices over a plain enum: its members and values, with labels for people."""
+    return base(name, [(member.name.upper(), (member.value, label)) for member, label in labels.items()])
 
 
 class KeyFactQuerySet(models.QuerySet):
@@ -20,19 +27,28 @@ class KeyFactQuerySet(models.QuerySet):
 class KeyFact(models.Model):
     """One `{{...}}` span of an article; its identity survives edits that keep it."""
 
-    class Kind(models.TextChoices):  # the values of quizzes.kinds.Kind
-        NUMBER = "number", _("number")
-        LATIN = "latin", _("Latin term")
-        CHINESE = "chinese", _("Chinese term")
-        CODE = "code", _("code")
-        FORMULA = "formula", _("formula")
-        MIXED = "mixed", _("mixed")
-
-    class Script(models.TextChoices):  # the values of quizzes.kinds.Script
-        LATIN = "latin", _("Latin")
-        HAN = "han", _("Chinese characters")
-        MIXED = "mixed", _("mixed")
-        OTHER = "other", _("other")
+    Kind = _choices(
+        models.TextChoices,
+        "Kind",
+        {
+            kinds.Kind.NUMBER: _("number"),
+            kinds.Kind.LATIN: _("Latin term"),
+            kinds.Kind.CHINESE: _("Chinese term"),
+            kinds.Kind.CODE: _("code"),
+            kinds.Kind.FORMULA: _("formula"),
+            kinds.Kind.MIXED: _("mixed"),
+        },
+    )
+    Script = _choices(
+        models.TextChoices,
+        "Script",
+        {
+            kinds.Script.LATIN: _("Latin"),
+            kinds.Script.HAN: _("Chinese characters"),
+            kinds.Script.MIXED: _("mixed"),
+            kinds.Script.OTHER: _("other"),
+        },
+    )
 
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="facts", verbose_name=_("article")
@@ -86,11 +102,25 @@ class KeyFact(models.Model):
     def __str__(self):
         return self.answer
 
+    def get_absolute_url(self):
+        """The fact's paragraph on its article's page."""
+        return self.article.get_absolute_url() + (f"#{self.anchor}" if self.anchor else "")
+
     @property
     def blank(self) -> Blank:
         """The sentence around the blank and the exact switch: what grading reads of the fact."""
         preceding, _, following = self.sentence.partition(BLANK)
         return Blank(preceding=preceding, following=following, exact=self.is_exact)
+
+
+# A question quizzes may ask, as far as its own row tells: the partial index below holds these.
+ENABLED_QUESTION = Q(is_generated=True, is_disabled=False)
+
+
+class QuestionQuerySet(models.QuerySet):
+    def usable(self):
+        """Questions a quiz may ask: generated, not disabled by an editor, of an active fact."""
+        return self.filter(ENABLED_QUESTION, fact__is_active=True)
 
 
 class Question(models.Model):
@@ -113,6 +143,8 @@ class Question(models.Model):
     times_correct = models.PositiveIntegerField(_("times correct"), default=0)
     discrimination = models.FloatField(_("discrimination"), null=True, blank=True)
 
+    objects = QuestionQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["fact", "type"], name="one_question_per_type")
@@ -122,7 +154,7 @@ class Question(models.Model):
             # covering index PostgreSQL scans every question (bench large: 60-100 ms -> 9 ms).
             models.Index(
                 fields=["fact", "type", "id"],
-                condition=models.Q(is_generated=True, is_disabled=False),
+                condition=ENABLED_QUESTION,
                 name="usable_question_by_fact",
             )
         ]
@@ -131,10 +163,6 @@ class Question(models.Model):
 
     def __str__(self):
         return f"{self.get_type_display()}: {self.fact.answer}"
-
-    @property
-    def is_usable(self):
-        return self.is_generated and not self.is_disabled and self.fact.is_active
 
     @property
     def share_correct(self):
@@ -250,10 +278,15 @@ class QuizItemQuerySet(models.QuerySet):
 class QuizItem(models.Model):
     """One question of a quiz, with its options fixed at the start and, later, its answer."""
 
-    class Verdict(models.TextChoices):
-        CORRECT = "correct", _("correct")
-        TYPO = "typo", _("correct, with a typo")
-        WRONG = "wrong", _("wrong")
+    Verdict = _choices(
+        models.TextChoices,
+        "Verdict",
+        {
+            grading.Verdict.CORRECT: _("correct"),
+            grading.Verdict.TYPO: _("correct, with a typo"),
+            grading.Verdict.WRONG: _("wrong"),
+        },
+    )
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField()
@@ -328,23 +361,43 @@ def count_of(queryset) -> Subquery:
     return Subquery(counted, output_field=models.IntegerField())
 
 
-class CardQuerySet(models.QuerySet):
-    def in_play(self, now):
-        """Cards the learner still studies: not suspended, not buried until later."""
-        return self.filter(suspended=False).exclude(buried_until__gt=now)
+def in_play_at(now) -> Q:
+    """Cards the learner still studies: not suspended, not buried until later."""
+    return Q(suspended=False) & ~Q(buried_until__gt=now)
 
-    def due_for(self, user, now):
-        """Cards of active facts whose review is due: the review queue."""
-        return self.in_play(now).filter(user=user, due__lte=now, fact__is_active=True)
+
+def due_at(now) -> Q:
+    """Cards in play whose review has come: with active(), the review queue."""
+    return in_play_at(now) & Q(due__lte=now)
+
+
+class CardQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def active(self):
+        """Cards of facts still taught (a retired fact's card stays, out of every count)."""
+        return self.filter(fact__is_active=True)
+
+    def in_play(self, now):
+        return self.filter(in_play_at(now))
+
+    def due(self, now):
+        return self.filter(due_at(now))
 
 
 class Card(models.Model):
     """A learner's FSRS memory state for one fact."""
 
-    class State(models.IntegerChoices):
-        LEARNING = 1, _("learning")
-        REVIEW = 2, _("review")
-        RELEARNING = 3, _("relearning")
+    State = _choices(
+        models.IntegerChoices,
+        "State",
+        {
+            fsrs_terms.State.Learning: _("learning"),
+            fsrs_terms.State.Review: _("review"),
+            fsrs_terms.State.Relearning: _("relearning"),
+        },
+    )
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cards"
@@ -384,6 +437,11 @@ class Card(models.Model):
     def is_buried(self):
         return self.buried_until is not None and self.buried_until > timezone.now()
 
+    def is_due(self, now) -> bool:
+        """due_at(now) for this card in memory."""
+        buried = self.buried_until is not None and self.buried_until > now
+        return self.due <= now and not self.suspended and not buried
+
 
 class ReviewLog(models.Model):
     """Every rating given to a card, kept so FSRS parameters can be optimised later."""
@@ -421,8 +479,8 @@ class LearnerProfile(models.Model):
     last_reminded_on = models.DateField(null=True, blank=True)
     desired_retention = models.FloatField(
         _("desired retention"),
-        default=0.9,
-        validators=[MinValueValidator(0.80), MaxValueValidator(0.97)],
+        default=DEFAULT_RETENTION,
+        validators=[MinValueValidator(MIN_RETENTION), MaxValueValidator(MAX_RETENTION)],
         help_text=_("Between 0.80 and 0.97: higher means more frequent reviews."),
     )
 

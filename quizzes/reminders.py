@@ -36,7 +36,7 @@ def send_reminders(now) -> Outcome:
         .exclude(user__email="")
         .filter(user__is_active=True)
         .select_related("user")
-        .annotate(due=count_of(Card.objects.due_for(OuterRef("user"), now)))
+        .annotate(due=count_of(Card.objects.for_user(OuterRef("user")).active().due(now)))
         .order_by("pk")
     )
     sent = nothing_due = already = 0

@@ -8,16 +8,9 @@ from django.conf import settings
 from django.db.models import Case, DateTimeField, F, FloatField, Func, Q, Sum, Value, When
 from django.db.models.functions import Power
 
+from quizzes.fsrs_terms import DEFAULT_RETENTION, RATING_FOR_VERDICT, VERDICT_FOR_RATING, Rating, State
 from quizzes.models import Card, KeyFact, ReviewLog
 from quizzes.selection import fill_in_next_after
-
-# What an answer tells FSRS: wrong -> Again, right with a typo -> Hard, right -> Good.
-RATING_FOR_VERDICT = {
-    "wrong": fsrs.Rating.Again,
-    "typo": fsrs.Rating.Hard,
-    "correct": fsrs.Rating.Good,
-}
-DEFAULT_RETENTION = 0.9
 
 
 @lru_cache(maxsize=64)
@@ -33,7 +26,7 @@ def _as_fsrs(card: Card) -> fsrs.Card:
     # Our own id, always: fsrs would otherwise mint one from the clock (and sleep to do so).
     return fsrs.Card(
         card_id=card.pk or 0,
-        state=fsrs.State(card.state),
+        state=State(card.state),
         step=card.step,
         stability=card.stability,
         difficulty=card.difficulty,
@@ -58,16 +51,10 @@ def review(card: Card, verdict: str, now: datetime, retention: float) -> ReviewL
     card.due = updated.due
     card.last_review = updated.last_review
     card.reviews += 1
-    if rating == fsrs.Rating.Again:
+    if rating == Rating.Again:
         card.misses += 1
-    card.fill_in_next = fill_in_next_after(rating != fsrs.Rating.Again)
+    card.fill_in_next = fill_in_next_after(rating != Rating.Again)
     return ReviewLog(card=card, rating=rating.value, reviewed_at=now, previous=previous)
-
-
-def counts_as_due(card: Card, now: datetime) -> bool:
-    """Card.objects.due_for's rule for one card in memory."""
-    buried = card.buried_until is not None and card.buried_until > now
-    return card.due <= now and not card.suspended and not buried
 
 
 def _forgetting_curve() -> tuple[float, float]:
@@ -129,7 +116,6 @@ def retrievability(card: Card, now: datetime) -> float:
     return (1 + factor * elapsed_days / card.stability) ** decay
 
 
-VERDICT_FOR_RATING = {rating.value: verdict for verdict, rating in RATING_FOR_VERDICT.items()}
 _MEMORY = ("state", "step", "stability", "difficulty", "due", "last_review")
 
 
@@ -171,6 +157,6 @@ def rerate(card: Card, logs: list[ReviewLog], corrected: ReviewLog, retention: f
     for log in logs[start:]:
         log.previous = review(card, VERDICT_FOR_RATING[log.rating], log.reviewed_at, retention).previous
     card.reviews = reviews
-    again = fsrs.Rating.Again.value
+    again = Rating.Again.value
     card.misses = sum(log.rating == again for log in logs) if start == 0 else max(0, misses - 1)
     return True

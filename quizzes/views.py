@@ -6,14 +6,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, replace_url, reswap, retarget
 from django_htmx.middleware import HtmxDetails
 from django_ratelimit.decorators import ratelimit
@@ -42,6 +42,8 @@ from throttling.limits import limited
 
 # `?answered=N`: ASCII digits only, as positions are (str.isdigit() would take "²" or "٣").
 ANSWERED_PARAMETER = re.compile(r"[0-9]{1,5}")
+# Where the feedback card shows why an appeal was refused, beside its button.
+APPEAL_SLOT = "#appeal-status"
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -50,15 +52,13 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-def _bad_request(request: HtmxHttpRequest, message: str):
-    """A 400 with a clear message; under htmx, shown in the question card's error slot."""
+def _refused(request: HtmxHttpRequest, message: str, status: int = 400, slot: str = "#quiz-error"):
+    """Why the request was refused: under htmx, shown in the page's `slot` (by default the question
+    card's error slot); otherwise as a page of its own."""
     if request.htmx:
-        response = HttpResponseBadRequest(format_html("{}", message))
-        response["HX-Retarget"] = "#quiz-error"
-        response["HX-Reswap"] = "innerHTML"
-        return response
+        return reswap(retarget(HttpResponse(format_html("{}", message), status=status), slot), "innerHTML")
     html = render_to_string("quizzes/bad_request.html", {"message": message}, request=request)
-    return HttpResponseBadRequest(html)
+    return HttpResponse(html, status=status)
 
 
 @login_required
@@ -74,7 +74,7 @@ def start_quiz(request: HtmxHttpRequest, slug):
     except ValueError:
         size = 0
     if size not in QUIZ_SIZES:
-        return _bad_request(request, _("A quiz has 5, 10 or 20 questions."))
+        return _refused(request, _("A quiz has 5, 10 or 20 questions."))
     quiz = start_topic_quiz(request.user, topic, size, timezone.now())
     if quiz is None:
         messages.info(request, _("This topic has no questions yet."))
@@ -93,7 +93,7 @@ def take_quiz(request: HtmxHttpRequest, quiz_id):
     current = None
     if shown is not None:
         if not ANSWERED_PARAMETER.fullmatch(shown):
-            return _bad_request(request, _("That is not a question number of this quiz."))
+            return _refused(request, _("That is not a question number of this quiz."))
         answered = items.filter(position=int(shown), answered_at__isnull=False).first()
         if answered is None:  # not answered (yet): the quiz as it stands
             return redirect("quizzes:take", quiz_id=quiz.pk)
@@ -138,14 +138,13 @@ def answer(request: HtmxHttpRequest, quiz_id, position):
         take = reverse("quizzes:take", args=[quiz_id])
         return HttpResponseClientRedirect(take) if request.htmx else redirect(take)
     except AnswerRejected as error:
-        return _bad_request(request, str(error))
+        return _refused(request, str(error))
     # The URL records the feedback shown: a reload (or no JavaScript) shows it again.
     feedback_url = reverse("quizzes:take", args=[quiz_id]) + f"?answered={position}"
     if not request.htmx:
         return redirect(feedback_url)
     context = {
         "quiz": item.quiz,
-        "items_total": item.quiz.item_count,
         # A repeated submission comes back without the card the first one updated.
         "feedback": feedback_for(item, getattr(item, "card", None) or card_of(request.user, item.fact_id)),
         "today": item.today,
@@ -168,7 +167,7 @@ def abandon_quiz(request: HtmxHttpRequest, quiz_id):
 def retry_quiz(request: HtmxHttpRequest, quiz_id):
     quiz = get_object_or_404(Quiz, pk=quiz_id, user=request.user)
     if quiz.is_open:
-        return _bad_request(request, _("Finish this quiz first; then you can retry what you missed."))
+        return _refused(request, _("Finish this quiz first; then you can retry what you missed."))
     retry = start_retry(request.user, quiz, timezone.now())
     if retry is None:
         messages.info(request, _("Nothing to retry: you missed no question you still study."))
@@ -180,27 +179,17 @@ def _appeal_rate(group, request):
     return settings.NOTESITE_APPEAL_RATE
 
 
-def _appeal_refused(request: HtmxHttpRequest, message: str, status: int):
-    """The reason an appeal was refused; under htmx, shown beside the appeal button."""
-    if request.htmx:
-        return reswap(
-            retarget(HttpResponse(format_html("{}", message), status=status), "#appeal-status"), "innerHTML"
-        )
-    html = render_to_string("quizzes/bad_request.html", {"message": message}, request=request)
-    return HttpResponse(html, status=status)
-
-
 @login_required
 @require_POST
 @ratelimit(key="user", rate=_appeal_rate, method="POST", block=False)
 def appeal(request: HtmxHttpRequest, quiz_id, position):
     """ "I was right": the wrong verdict on a typed answer counts as correct for this learner."""
     if getattr(request, "limited", False):
-        return _appeal_refused(request, _("Too many appeals for now: try again in a while."), 429)
+        return _refused(request, _("Too many appeals for now: try again in a while."), 429, APPEAL_SLOT)
     try:
         item = record_appeal(request.user, quiz_id, position)
     except AppealRefused as error:
-        return _appeal_refused(request, str(error), 400)
+        return _refused(request, str(error), 400, APPEAL_SLOT)
     if not request.htmx:
         return redirect(reverse("quizzes:take", args=[quiz_id]) + f"?answered={position}")
     card = card_of(request.user, item.fact_id)
@@ -208,27 +197,37 @@ def appeal(request: HtmxHttpRequest, quiz_id, position):
     return render(request, "quizzes/take.html#feedback-card", context)
 
 
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-@limited("review-start")
 def review(request: HtmxHttpRequest):
-    now = timezone.now()
+    """One address: reading it shows what is due, posting to it starts (or resumes) the review."""
     if request.method == "POST":
-        quiz = start_review(request.user, now)
-        if quiz is None:
-            messages.info(request, _("Nothing is due for review right now."))
-            return redirect("quizzes:review")
-        if request.htmx:
-            return HttpResponseClientRedirect(reverse("quizzes:take", args=[quiz.pk]))
-        return redirect("quizzes:take", quiz_id=quiz.pk)
-    cards = Card.objects.filter(user=request.user, fact__is_active=True).in_play(now)
-    due = cards.filter(due__lte=now)
+        return start_review_quiz(request)
+    return review_page(request)
+
+
+@login_required
+@require_safe
+def review_page(request: HtmxHttpRequest):
+    now = timezone.now()
+    cards = Card.objects.for_user(request.user).active()
+    due = cards.due(now)
+    upcoming = cards.in_play(now).filter(due__gt=now).order_by("due")
     context = {
         "due_total": due.count(),
         "due_by_topic": due.values("topic__name", "topic__slug")
         .annotate(count=Count("id"))
         .order_by("topic__name"),
-        "next_due": cards.filter(due__gt=now).order_by("due").values_list("due", flat=True).first(),
+        "next_due": upcoming.values_list("due", flat=True).first(),
         "open_review": open_quiz(request.user, None),
     }
     return render(request, "quizzes/review.html", context)
+
+
+@login_required
+@require_POST
+@limited("review-start")
+def start_review_quiz(request: HtmxHttpRequest):
+    quiz = start_review(request.user, timezone.now())
+    if quiz is None:
+        messages.info(request, _("Nothing is due for review right now."))
+        return redirect("quizzes:review")
+    return redirect("quizzes:take", quiz_id=quiz.pk)
