@@ -195,7 +195,7 @@ class QuestionAdmin(PlainActionCheckbox, admin.ModelAdmin):
         "options",
         "is_disabled",
         "times_asked",
-        "correct_share",
+        "share_correct",
         "discrimination_index",
         "warnings",
     ]
@@ -267,7 +267,7 @@ class QuestionAdmin(PlainActionCheckbox, admin.ModelAdmin):
             When(times_asked__gt=0, then=F("times_correct") * 1.0 / F("times_asked")),
             output_field=FloatField(),
         )
-        return super().get_queryset(request).annotate(correct_share_value=share)
+        return super().get_queryset(request).annotate(share_correct_value=share)
 
     @admin.display(description=_("options"))
     def options(self, question):
@@ -279,9 +279,9 @@ class QuestionAdmin(PlainActionCheckbox, admin.ModelAdmin):
 
     @admin.display(
         description=_("share correct"),
-        ordering=F("correct_share_value").asc(nulls_last=True),
+        ordering=F("share_correct_value").asc(nulls_last=True),
     )
-    def correct_share(self, question):
+    def share_correct(self, question):
         share = question.share_correct
         return "-" if share is None else f"{share:.0%}"
 

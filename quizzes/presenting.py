@@ -4,12 +4,12 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from articles.rendering import render_answer, render_sentence
 from quizzes.answering import grade_fill_in
 from quizzes.grading import Segment, display_form
-from quizzes.models import Card, QuizItem
+from quizzes.models import Card, KeyFact, QuizItem
 
 CARD_ACTION_FIELDS = ("fact_id", "due", "suspended", "buried_until")
 
@@ -19,16 +19,11 @@ def _blank(hint: str) -> str:
     return format_html('<span class="blank">{}</span>', f"（{hint}）" if hint else "＿＿＿＿")
 
 
-def _filled(item: QuizItem) -> str:
-    # render_answer gives sanitised HTML (code, MathML); format_html would escape it.
-    answer = format_html('<mark class="fact">{}</mark>', mark_safe(render_answer(item.fact.answer)))
-    return render_sentence(item.fact.sentence, answer)
-
-
-def _paragraph_url(item: QuizItem) -> str:
-    return item.fact.article.get_absolute_url() + (
-        f"#{item.fact.anchor}" if item.fact.anchor else ""
-    )
+def highlighted_sentence(fact: KeyFact) -> SafeString:
+    """The fact's sentence with its answer in place, highlighted."""
+    # The rendering functions sanitise what they render (code, MathML): their HTML is trusted.
+    answer = format_html('<mark class="fact">{}</mark>', mark_safe(render_answer(fact.answer)))
+    return mark_safe(render_sentence(fact.sentence, answer))
 
 
 @dataclass(frozen=True)
@@ -60,7 +55,6 @@ class FeedbackView:
     item: QuizItem
     answer_html: str
     sentence_html: str
-    paragraph_url: str
     next_url: str
     typed_segments: tuple[Segment, ...] = ()
     expected_segments: tuple[Segment, ...] = ()
@@ -90,8 +84,7 @@ def feedback_for(item: QuizItem, card: Card | None = None, *, appealed: bool = F
     return FeedbackView(
         item=item,
         answer_html=render_answer(item.fact.answer),
-        sentence_html=_filled(item),
-        paragraph_url=_paragraph_url(item),
+        sentence_html=highlighted_sentence(item.fact),
         next_url=reverse("quizzes:take", args=[item.quiz_id]),
         typed_segments=typed,
         expected_segments=expected,
@@ -109,7 +102,6 @@ class SummaryRow:
     item: QuizItem
     sentence_html: str
     answer_text: str
-    paragraph_url: str
     card: Card | None = None  # its due date is the fact's next review
 
 
@@ -123,9 +115,8 @@ def summary_rows(items: list[QuizItem], user) -> list[SummaryRow]:
     return [
         SummaryRow(
             item,
-            _filled(item),
+            highlighted_sentence(item.fact),
             display_form(item.fact.answer),
-            _paragraph_url(item),
             by_fact.get(item.fact_id),
         )
         for item in answered

@@ -371,7 +371,7 @@ def item_for(question, quiz, rng):
 
 def card(item):
     """The question card as the view renders it (quizzes/take.html#question-card)."""
-    context = {"quiz": item.quiz, "items_total": 1, "question": question_for(item), "csrf_token": TOKEN}
+    context = {"quiz": item.quiz, "question": question_for(item), "csrf_token": TOKEN}
     return render_to_string("quizzes/take.html#question-card", context)
 
 

@@ -70,9 +70,9 @@ def test_sorting_by_share_correct_and_discrimination(staff_client):
             times_asked=asked, times_correct=correct, discrimination=discrimination
         )
     columns = listed(staff_client)[1]
-    assert "column-correct_share" in columns and "column-discrimination_index" in columns
+    assert "column-share_correct" in columns and "column-discrimination_index" in columns
     order = list(staff_client.get(LIST).context["cl"].list_display)
-    share = order.index("correct_share")
+    share = order.index("share_correct")
     rows, html = listed(staff_client, f"?o={share}")
     assert [q.share_correct for q in rows] == [0.2, 0.5, 0.9, None]  # never asked: last
     assert "20%" in html and "90%" in html

@@ -85,7 +85,7 @@ def test_review_session_serves_exactly_what_is_due_and_the_page_counts_it(
     quiz = start_topic_quiz(learner, topic, 5, T0)
     answer_all(learner, quiz, correct=False, now=T0)
     later = T0 + timedelta(days=1)
-    due = Card.objects.due_for(learner, later)
+    due = Card.objects.for_user(learner).active().due(later)
     assert due.count() == 5
     session = start_review(learner, later)
     assert session.mode == Quiz.Mode.REVIEW
@@ -93,7 +93,7 @@ def test_review_session_serves_exactly_what_is_due_and_the_page_counts_it(
         due.values_list("fact_id", flat=True)
     )
     answer_all(learner, session, correct=True, now=later)
-    assert Card.objects.due_for(learner, later).count() == 0
+    assert Card.objects.for_user(learner).active().due(later).count() == 0
     assert start_review(learner, later) is None
 
 
@@ -145,7 +145,7 @@ def test_retired_facts_leave_the_review_queue_and_kept_facts_keep_their_cards(le
     dropped = answered[0]
     article.body = "\n\n".join(p for p in article.body.split("\n\n") if dropped not in p)
     article.save()
-    assert Card.objects.due_for(learner, later).count() == 4
+    assert Card.objects.for_user(learner).active().due(later).count() == 4
     assert Card.objects.filter(user=learner).count() == 5  # history kept
     assert KeyFact.objects.get(answer=dropped).is_active is False
 

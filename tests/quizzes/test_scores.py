@@ -12,7 +12,7 @@ from django.utils import timezone
 from articles.markup import BLANK
 from quizzes.models import Card, KeyFact, TopicScore
 from quizzes.scheduling import retrievability
-from quizzes.score_views import MOST_MISSED_LIMIT
+from quizzes.scores import MOST_MISSED_LIMIT
 from tests.factories import make_article, make_topic, make_user
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +86,7 @@ def test_scores_come_from_topic_score_not_from_answers(learner_client, vision):
     assert row.topic == vision["topic"]
     assert (row.score.answered, row.score.correct, row.score.quizzes_done) == (8, 6, 2)
     assert row.accuracy == 0.75
-    assert (row.last_percent, row.best_percent) == ("70%", "80%")
+    assert (row.last_score, row.best_score) == (0.7, 0.8)
 
 
 def test_mastery_recall_and_due_per_topic(learner_client, vision):
@@ -108,6 +108,7 @@ def test_the_page_shows_the_numbers(learner_client, vision):
     assert '<dd class="num">8</dd>' in page
     assert '<dd class="num">6</dd>' in page
     assert '<dd class="num">75%</dd>' in page
+    assert '<dd class="num">70%</dd>' in page and '<dd class="num">80%</dd>' in page  # last, best
     assert "2 / 5" in page
     assert "(40%)" in page
     assert reverse("quizzes:review") in page  # the due count links to the review
@@ -138,11 +139,13 @@ def test_a_topic_without_finished_quizzes_has_no_trend(learner_client, learner):
 def test_a_topic_with_cards_but_no_score_row_is_listed(learner_client, learner):
     article = make_article(title="GAN", slug="gan")
     make_card(learner, facts_of(article)[0])
-    (row,) = learner_client.get(SCORES_URL).context["rows"]
+    response = learner_client.get(SCORES_URL)
+    (row,) = response.context["rows"]
     assert row.topic == article.topic
     assert row.score is None
     assert row.seen == 1
-    assert row.accuracy_percent == "–"
+    assert row.accuracy is None
+    assert '<dd class="num">–</dd>' in response.content.decode()  # no accuracy, last or best yet
 
 
 def test_retired_facts_count_neither_in_mastery_nor_in_missed(learner_client, learner, vision):
