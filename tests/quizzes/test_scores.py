@@ -102,6 +102,16 @@ def test_mastery_recall_and_due_per_topic(learner_client, vision):
     assert row.mean_recall == pytest.approx(expected, abs=1e-3)
 
 
+@pytest.mark.parametrize(
+    "left_out", [{"suspended": True}, {"buried_until": timezone.now() + timedelta(hours=8)}]
+)
+def test_a_topics_due_count_leaves_out_suspended_and_buried_cards(learner_client, vision, left_out):
+    Card.objects.filter(pk=vision["cards"][0].pk).update(**left_out)
+    response = learner_client.get(SCORES_URL)
+    (row,) = response.context["rows"]
+    assert row.due == 0 == response.context["habit"].today.due
+
+
 def test_the_page_shows_the_numbers(learner_client, vision):
     page = learner_client.get(SCORES_URL).content.decode()
     assert "计算机视觉" in page
