@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.markup import BLANK
 from articles.models import Article, Topic
-from quizzes import fsrs_terms, grading, kinds
+from quizzes import fsrs_terms, grading, kinds, selection
 from quizzes.fsrs_terms import DEFAULT_RETENTION, MAX_RETENTION, MIN_RETENTION
 from quizzes.grading import Blank
 
@@ -125,8 +125,8 @@ class QuestionQuerySet(models.QuerySet):
 
 class Question(models.Model):
     class Type(models.TextChoices):
-        FILL_IN = "fill_in", _("fill-in")
-        MULTIPLE_CHOICE = "mcq", _("multiple choice")
+        FILL_IN = selection.FILL_IN, _("fill-in")
+        MULTIPLE_CHOICE = selection.MULTIPLE_CHOICE, _("multiple choice")
 
     fact = models.ForeignKey(
         KeyFact, on_delete=models.CASCADE, related_name="questions", verbose_name=_("key fact")

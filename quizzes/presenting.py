@@ -69,7 +69,7 @@ class FeedbackView:
 
 
 def card_of(user, fact_id: int) -> Card | None:
-    return Card.objects.filter(user=user, fact_id=fact_id).only(*CARD_ACTION_FIELDS).first()
+    return Card.objects.for_user(user).filter(fact_id=fact_id).only(*CARD_ACTION_FIELDS).first()
 
 
 def feedback_for(item: QuizItem, card: Card | None = None, *, appealed: bool = False) -> FeedbackView:
@@ -108,9 +108,8 @@ class SummaryRow:
 def summary_rows(items: list[QuizItem], user) -> list[SummaryRow]:
     """The answered items (an ended quiz may have others), each with the learner's card."""
     answered = [item for item in items if item.is_answered]
-    cards = Card.objects.filter(user=user, fact_id__in=[item.fact_id for item in answered]).only(
-        *CARD_ACTION_FIELDS
-    )
+    cards = Card.objects.for_user(user).filter(fact_id__in=[item.fact_id for item in answered])
+    cards = cards.only(*CARD_ACTION_FIELDS)
     by_fact = {card.fact_id: card for card in cards}
     return [
         SummaryRow(

@@ -19,6 +19,6 @@ def topic_quiz_panel(context, topic):
             .only("id", "answered_count", "item_count")
             .first()
         )
-        panel["score"] = TopicScore.objects.filter(user=user, topic=topic).first()
+        panel["score"] = TopicScore.objects.for_user(user).filter(topic=topic).first()
     panel["csrf_token"] = context.get("csrf_token")
     return panel

@@ -12,9 +12,7 @@ from quizzes.models import KeyFact, Question
 
 
 def _usable(question_type):
-    return Question.objects.filter(
-        fact=OuterRef("pk"), type=question_type, is_generated=True, is_disabled=False
-    )
+    return Question.objects.usable().filter(fact=OuterRef("pk"), type=question_type)
 
 
 class Command(BaseCommand):
@@ -87,9 +85,11 @@ class Command(BaseCommand):
 def _option_sources_by_topic() -> dict[int, tuple[int, int]]:
     """Per topic: automatic wrong options of usable multiple-choice questions, and how many of
     them came from the term bank (one query; counted in Python as they are JSON lists)."""
-    rows = Question.objects.filter(
-        type=Question.Type.MULTIPLE_CHOICE, is_generated=True, fact__is_active=True
-    ).values_list("fact__topic_id", "option_sources")
+    rows = (
+        Question.objects.usable()
+        .filter(type=Question.Type.MULTIPLE_CHOICE)
+        .values_list("fact__topic_id", "option_sources")
+    )
     counts: dict[int, list[int]] = {}
     for topic_id, option_sources in rows:
         automatic = [source for source in option_sources if source != Source.EDITOR]
