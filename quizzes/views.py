@@ -42,7 +42,9 @@ from throttling.limits import limited
 
 # `?answered=N`: ASCII digits only, as positions are (str.isdigit() would take "²" or "٣").
 ANSWERED_PARAMETER = re.compile(r"[0-9]{1,5}")
-# Where the feedback card shows why an appeal was refused, beside its button.
+# Where an htmx page shows why a request was refused: the question card's error line, or the
+# feedback card's slot beside the appeal button.
+ERROR_SLOT = "#quiz-error"
 APPEAL_SLOT = "#appeal-status"
 
 
@@ -52,9 +54,8 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-def _refused(request: HtmxHttpRequest, message: str, status: int = 400, slot: str = "#quiz-error"):
-    """Why the request was refused: under htmx, shown in the page's `slot` (by default the question
-    card's error slot); otherwise as a page of its own."""
+def _refused(request: HtmxHttpRequest, message: str, status: int = 400, slot: str = ERROR_SLOT):
+    """Why the request was refused: under htmx, shown in the page's `slot`; else a page of its own."""
     if request.htmx:
         return reswap(retarget(HttpResponse(format_html("{}", message), status=status), slot), "innerHTML")
     html = render_to_string("quizzes/bad_request.html", {"message": message}, request=request)
