@@ -356,7 +356,7 @@ def load_library():
 
 def usable_questions():
     return (
-        Question.objects.filter(is_generated=True, is_disabled=False, fact__is_active=True)
+        Question.objects.usable()
         .select_related("fact")
         .order_by("fact__topic__slug", "fact__article__slug", "fact__position", "type")
     )
