@@ -108,7 +108,9 @@ def read(text: str, *, case_sensitive: bool = True) -> sympy.Expr:
         )
     except Exception as error:  # SymPy fails in many ways (TokenError, TypeError...): not a formula
         raise Unreadable(text) from error
-    if not isinstance(expression, sympy.Expr):
+    # Undefined anywhere (a division by zero) is no formula: zoo + 1 is zoo again, so any two
+    # such expressions would compare equal.
+    if not isinstance(expression, sympy.Expr) or expression.has(sympy.zoo, sympy.nan, sympy.oo):
         raise Unreadable(text)
     return expression
 

@@ -156,3 +156,9 @@ def test_a_sum_reordered_and_a_product_spelled_out_stay_equal(first, second):
 @given(expressions(), st.integers(1, 9))
 def test_adding_a_constant_always_differs(expression, constant):
     assert not equivalent(expression, f"{expression}+{constant}")
+
+
+@pytest.mark.parametrize("undefined", ["1/0", "(Q/(a-a))", "x/(x-x)", "0/0"])
+def test_an_undefined_expression_is_no_formula_and_equals_nothing(undefined):
+    assert not equivalent(undefined, f"{undefined}+1")
+    assert not equivalent(undefined, undefined), "compared as text by the grader, never as formulas"
