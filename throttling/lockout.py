@@ -14,12 +14,15 @@ import time
 from axes.helpers import get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
 from django.core.cache import caches
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.db.models import Max, Sum
 from django.http import HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
 
+from notesite.encoding import body_charset, is_utf8
 from notesite.middleware import stylesheet
 from throttling.client import client_ip
 
@@ -85,7 +88,9 @@ class LockedLoginMiddleware:
 
     @staticmethod
     def refusal(request):
-        username = request.POST.get("username", "")
+        username = _posted_username(request)
+        if username is None:
+            return None  # a body Django will refuse itself, with its own 400
         keys = {"username": _username_key(username), "address": _address_key(client_ip(request))}
         ends = _cache().get_many(list(keys.values()))
         now = time.time()
@@ -93,6 +98,17 @@ class LockedLoginMiddleware:
             return locked_out_page(request, username=username, ends_at=ends[keys["username"]])
         if ends.get(keys["address"], 0) > now:
             return locked_out_page(request, username="", ends_at=ends[keys["address"]])
+        return None
+
+
+def _posted_username(request) -> str | None:
+    """The username posted, "" for none; None for a body that cannot be read as a form."""
+    charset = body_charset(request.META.get("CONTENT_TYPE", ""))
+    if charset is not None and not is_utf8(charset):
+        return None
+    try:
+        return request.POST.get("username", "")
+    except (BadRequest, SuspiciousOperation, MultiPartParserError):
         return None
 
 

@@ -123,3 +123,21 @@ def test_the_refusal_is_in_the_readers_language(client, learner):
 def test_reading_the_login_page_of_a_locked_address_is_not_refused(client, learner):
     fail_from(client, [f"guess{number}" for number in range(5)])
     assert client.get(reverse("login"), REMOTE_ADDR="10.0.0.1").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "content_type, body",
+    [
+        ("application/x-www-form-urlencoded; charset=latin-1", b"username=l\xe9arner1&password=x"),
+        ("multipart/form-data; boundary=zz", b"--zz\r\nContent-Disposition: form-data\r\n\r\nx"),
+        ("multipart/form-data", b"username=learner1"),
+    ],
+)
+@pytest.mark.parametrize("locked", [False, True])
+def test_a_login_body_that_is_no_form_logs_nobody_in_and_is_no_500(client, learner, content_type, body, locked):
+    if locked:
+        fail_from(client, [f"guess{number}" for number in range(5)])
+    url = reverse("login")
+    response = client.generic("POST", url, body, content_type=content_type, REMOTE_ADDR="10.0.0.1")
+    assert response.status_code in (200, 400, 429), response.status_code
+    assert "_auth_user_id" not in client.session
