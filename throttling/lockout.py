@@ -15,6 +15,7 @@ from axes.helpers import get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
 from django.core.cache import caches
 from django.core.exceptions import BadRequest, SuspiciousOperation
+from django.db import InterfaceError, OperationalError
 from django.db.models import Max, Sum
 from django.http import HttpResponse
 from django.http.multipartparser import MultiPartParserError
@@ -92,7 +93,10 @@ class LockedLoginMiddleware:
         if username is None:
             return None  # a body Django will refuse itself, with its own 400
         keys = {"username": _username_key(username), "address": _address_key(client_ip(request))}
-        ends = _cache().get_many(list(keys.values()))
+        try:
+            ends = _cache().get_many(list(keys.values()))
+        except (OperationalError, InterfaceError):
+            return None  # the view meets the same failure, where the 503 middleware answers it
         now = time.time()
         if ends.get(keys["username"], 0) > now:
             return locked_out_page(request, username=username, ends_at=ends[keys["username"]])
