@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "quizzes",
     "search",
     "terms",
+    "bench",
 ]
 
 MIDDLEWARE = [

@@ -7,11 +7,9 @@ starts in a temporary directory, stops and starts again (never the shared server
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -24,6 +22,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from bench.server import free_port, gunicorn
 from quizzes.answering import start_topic_quiz
 from tests.factories import HX, make_article, make_topic
 
@@ -157,12 +156,6 @@ def test_the_503_page_needs_nothing_but_a_template():
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def get(url):
     """(status, body) of a GET, whatever the status."""
     try:
@@ -214,17 +207,15 @@ class Cluster:
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
     reason="independent of DATABASE_URL (it starts its own PostgreSQL): runs in the SQLite pass",
 )
-def test_a_live_site_answers_503_while_postgresql_is_down_and_recovers_when_it_returns(tmp_path):
+def test_a_live_site_answers_503_while_postgresql_is_down_and_recovers_when_it_returns():
     if not (PG_BIN / "initdb").exists():
         message = f"{PG_BIN}/initdb is missing: apt-get install postgresql-15"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
     cluster = Cluster()
-    server = None
     try:
         cluster.start()
-        port = free_port()
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "notesite.settings",  # production's, not the test run's
@@ -241,34 +232,20 @@ def test_a_live_site_answers_503_while_postgresql_is_down_and_recovers_when_it_r
         subprocess.run(
             [*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT, timeout=120
         )
-        log = (tmp_path / "server.log").open("w")
-        gunicorn = [sys.executable, "-m", "gunicorn", "notesite.wsgi", "--workers", "1"]
-        gunicorn += ["--bind", f"127.0.0.1:{port}"]
-        server = subprocess.Popen(gunicorn, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-        home = f"http://127.0.0.1:{port}/"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                status, _ = get(home)
-                break
-            except OSError:
-                assert server.poll() is None, (tmp_path / "server.log").read_text()
-                assert time.monotonic() < deadline, "the app did not start"
-                time.sleep(0.2)
-        assert status == 200
+        with gunicorn(env, workers=1, timeout=30) as base_url:
+            home = base_url + "/"
+            status, _ = get(home)
+            assert status == 200
 
-        cluster.stop()
-        status, page = get(home)
-        assert status == 503, page[:500]
-        assert ENGLISH in page and CHINESE in page and "Traceback" not in page
-        status, _ = get(home)  # and again: still a clear page, no worse
-        assert status == 503
+            cluster.stop()
+            status, page = get(home)
+            assert status == 503, page[:500]
+            assert ENGLISH in page and CHINESE in page and "Traceback" not in page
+            status, _ = get(home)  # and again: still a clear page, no worse
+            assert status == 503
 
-        cluster.start()
-        status, page = get(home)
-        assert status == 200, page[:500]  # the first request after the outage: no restart needed
+            cluster.start()
+            status, page = get(home)
+            assert status == 200, page[:500]  # the first request after the outage: no restart needed
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
         cluster.remove()

@@ -12,7 +12,9 @@ from django.urls import include, path
 
 from articles.models import Article
 from articles.rendering import render_article
-from quizzes.bench import synthetic
+from bench import synthetic
+from bench.library import synthetic_article
+from bench.scales import SCALES
 from quizzes.models import KeyFact, Question
 from search.indexing import index_article
 from search.models import SearchDocument, SearchFact
@@ -42,7 +44,12 @@ OTHER_FIGURES = [
     "import 4 articles",
     "no-op view (healthz)",
     "answer submissions",
+    "write anchor (bench only)",
     "answers / no-op",
+    "answers / write anchor",
+    "learner answers, quiet",
+    "learner answers under a login flood",
+    "learner p95, flood / quiet",
 ]
 
 
@@ -57,7 +64,7 @@ def test_bench_prints_and_saves_every_figure(tmp_path):
         assert name in figures and name in table, name
     for name in PAGES:
         page = figures[name]
-        assert page["count"] == synthetic.SCALES["tiny"].requests, name
+        assert page["count"] == SCALES["tiny"].requests, name
         assert 0 < page["p50_ms"] <= page["p95_ms"], name
         assert page["queries"][0] > 0, name
     assert figures["submit an answer (fill-in)"]["checks"][1]["label"] == "<= 12 queries"
@@ -74,7 +81,7 @@ def test_bench_refuses_a_database_holding_other_data():
 
 
 def test_a_synthetic_article_is_what_rendering_its_markdown_gives():
-    article = synthetic.synthetic_article(123, 20)
+    article = synthetic_article(123, 20)
     rendered = render_article(article.body)
     assert article.html == rendered.html
     stored = lambda facts: [(f.answer, f.sentence, f.context, f.anchor, f.hint) for f in facts]  # noqa: E731
@@ -82,7 +89,7 @@ def test_a_synthetic_article_is_what_rendering_its_markdown_gives():
 
 
 def test_a_built_articles_search_index_is_what_indexing_it_gives():
-    synthetic.build(synthetic.SCALES["tiny"])
+    synthetic.build(SCALES["tiny"])
     article = Article.objects.order_by("pk").last()
     built = SearchDocument.objects.get(article=article)
     facts = SearchFact.objects.filter(article=article)
@@ -96,7 +103,7 @@ def test_a_built_articles_search_index_is_what_indexing_it_gives():
 
 
 def test_saving_a_built_article_keeps_its_facts_and_questions():
-    synthetic.build(synthetic.SCALES["tiny"])
+    synthetic.build(SCALES["tiny"])
     article = Article.objects.order_by("pk").first()
     facts = set(article.facts.values_list("pk", "fingerprint", "kind", "script"))
     questions = set(Question.objects.filter(fact__article=article).values_list("pk", "type"))

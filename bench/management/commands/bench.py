@@ -6,8 +6,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from quizzes.bench import format_table, run_benchmark, write_json
-from quizzes.bench.synthetic import SCALES
+from bench.report import format_table, run_benchmark, write_json
+from bench.scales import SCALES
 
 
 class Command(BaseCommand):

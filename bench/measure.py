@@ -7,11 +7,8 @@ in production; budgets are checked on p95 (and on the most queries any request t
 """
 
 import random
-import statistics
-import tempfile
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -20,9 +17,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.library_files import Outcome, import_paths
 from articles.models import Article, Topic
-from quizzes.bench import synthetic
+from bench import synthetic
+from bench.figures import Figure, latency_figure
+from bench.library import SEARCHES
 from quizzes.models import Question, Quiz
 
 WARM_UP = 5
@@ -33,66 +31,6 @@ FORM = "application/x-www-form-urlencoded"
 # and its user, the due count, the terms named, the notes, their rows, the facts group (two)
 # and a count per term shown (three at most).
 SEARCH_QUERIES = 12
-
-
-@dataclass(frozen=True)
-class Check:
-    """One budget: what it says and whether the figure meets it."""
-
-    label: str
-    passed: bool
-
-
-@dataclass
-class Figure:
-    """One line of the report."""
-
-    name: str
-    count: int | None = None  # requests or operations timed
-    p50_ms: float | None = None
-    p95_ms: float | None = None
-    queries: tuple[int, int] | None = None  # (median, max) per request
-    # CPU time of this process: the request's own cost, whatever else the machine is doing
-    # (on PostgreSQL the server's share is not in it).
-    cpu_p50_ms: float | None = None
-    amount: float | None = None  # the headline of a figure that is not a latency ...
-    unit: str = ""  # ... in this unit
-    note: str = ""
-    checks: list[Check] = field(default_factory=list)
-
-    @property
-    def result(self) -> str:
-        if not self.checks:
-            return ""
-        return "PASS" if all(check.passed for check in self.checks) else "MISS"
-
-
-def latency_figure(
-    name, durations_ms, queries=(), cpu_ms=(), *, p95_budget=None, query_budget=None
-) -> Figure:
-    """p50/p95 of timed samples, checked against the budgets that apply to them."""
-    figure = Figure(
-        name,
-        count=len(durations_ms),
-        p50_ms=percentile(durations_ms, 50),
-        p95_ms=percentile(durations_ms, 95),
-    )
-    if cpu_ms:
-        figure.cpu_p50_ms = percentile(cpu_ms, 50)
-    if queries:
-        figure.queries = (round(statistics.median(queries)), max(queries))
-    if p95_budget is not None:
-        figure.checks.append(Check(f"p95 < {p95_budget:g} ms", figure.p95_ms < p95_budget))
-    if query_budget is not None:
-        figure.checks.append(Check(f"<= {query_budget} queries", max(queries) <= query_budget))
-    return figure
-
-
-def percentile(samples, percent) -> float:
-    """Nearest-rank percentile: always a value that was observed."""
-    ordered = sorted(samples)
-    rank = max(1, -(-len(ordered) * percent // 100))
-    return round(ordered[rank - 1], 2)
 
 
 def _host() -> str:
@@ -208,7 +146,7 @@ def request_figures(scale) -> list[Figure]:
             return Request(clients[item.user_id], "post", url, 200, item.data, HX)
         return request
 
-    searches = synthetic.SEARCHES
+    searches = SEARCHES
 
     def search(i):
         # Learners search as they type (htmx) and by submitting the form (the whole page).
@@ -240,100 +178,3 @@ def request_figures(scale) -> list[Figure]:
                   p95_budget=100),
         time_page("admin article change page", n, admin, p95_budget=100),
     ]
-
-
-def save_figures(scale) -> list:
-    """Saving an article with 100 facts, an edited one with 300 (rendering, matching and
-    extraction), and importing files."""
-    topics = list(Topic.objects.order_by("order"))
-    author = synthetic.editor()
-    durations, cpu = [], []
-    for run in range(scale.save_runs):
-        article = Article(
-            topic=topics[run % len(topics)],
-            title=f"Bench 100 facts {run}",
-            slug=f"{synthetic.PREFIX}hundred-{run}-{time.time_ns()}",
-            author=author,
-            status=Article.Status.PUBLISHED,
-            body=synthetic.synthetic_article(10_000 + run, 100).body,
-        )
-        cpu_started, started = time.process_time(), time.perf_counter()
-        article.save()
-        durations.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - cpu_started) * 1000)
-        if article.facts.count() != 100:
-            raise RuntimeError(f"saving a 100-fact article made {article.facts.count()} facts")
-    save = latency_figure("save an article with 100 facts", durations, cpu_ms=cpu, p95_budget=300)
-    save.note = f"max {max(durations):.0f} ms"
-    edit = edit_figure(scale, topics, author)
-
-    with tempfile.TemporaryDirectory() as folder:
-        for number in range(scale.import_articles):
-            topic = topics[number % len(topics)]
-            body = synthetic.synthetic_article(20_000 + number, scale.facts_per_article).body
-            slug = f"{synthetic.PREFIX}import-{number:05d}-{time.time_ns()}"
-            Path(folder, f"{slug}.md").write_text(
-                f"---\ntitle: Imported {number}\nslug: {slug}\ntopic: {topic.name}\n"
-                f"topic_slug: {topic.slug}\nstatus: published\n---\n\n" + body,
-                encoding="utf-8",
-            )
-        started = time.perf_counter()
-        results = import_paths([folder])
-        seconds = time.perf_counter() - started
-    failed = [result for result in results if result.outcome is not Outcome.CREATED]
-    if failed:
-        raise RuntimeError(f"importing failed: {failed[0]}")
-    imported = Figure(
-        f"import {len(results)} articles",
-        count=len(results),
-        amount=round(seconds, 2),
-        unit="s",
-        note=f"{seconds * 1000 / len(results):.0f} ms per article",
-    )
-    return [save, edit, imported]
-
-
-# An editor's rewording of the synthetic sentences (see synthetic.py's templates).
-REWORDINGS = {
-    "实践中常用": "在实践中人们常用",
-    "这种现象叫做": "这种现象通常叫做",
-    "会先经过": "一般会先经过",
-}
-
-
-def edited(body: str) -> str:
-    """An editor's pass over a note: every third paragraph reworded, the last one moved up."""
-    paragraphs = body.rstrip("\n").split("\n\n")
-    for number in range(1, len(paragraphs), 3):
-        for old, new in REWORDINGS.items():
-            paragraphs[number] = paragraphs[number].replace(old, new)
-    return "\n\n".join([paragraphs[0], paragraphs[-1], *paragraphs[1:-1]]) + "\n"
-
-
-def edit_figure(scale, topics, author) -> Figure:
-    """Saving an edited 300-fact article: every fact matched to the one it continues."""
-    durations, cpu = [], []
-    for run in range(scale.save_runs):
-        article = Article(
-            topic=topics[run % len(topics)],
-            title=f"Bench 300 facts {run}",
-            slug=f"{synthetic.PREFIX}three-hundred-{run}-{time.time_ns()}",
-            author=author,
-            status=Article.Status.PUBLISHED,
-            body=synthetic.synthetic_article(30_000 + run, 300).body,
-        )
-        article.save()
-        ids = set(article.facts.values_list("pk", flat=True))
-        article.body = edited(article.body)
-        cpu_started, started = time.process_time(), time.perf_counter()
-        article.save()
-        durations.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - cpu_started) * 1000)
-        kept = set(article.facts.filter(retired_at__isnull=True).values_list("pk", flat=True))
-        if len(kept) != 300 or kept != ids:
-            raise RuntimeError(f"editing a 300-fact article kept {len(kept & ids)} of its 300 facts")
-    figure = latency_figure(
-        "save an edited article with 300 facts", durations, cpu_ms=cpu, p95_budget=300
-    )
-    figure.note = f"max {max(durations):.0f} ms"
-    return figure

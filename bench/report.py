@@ -1,9 +1,5 @@
-"""The performance benchmark (`manage.py bench`): figures, budgets, and the run that takes them.
-
-`synthetic` builds the library and history, `measure` times requests and saves in-process,
-`load` serves the app with gunicorn and drives it with wrk. This module ties them together and
-reports every figure beside its budget, as a table and as JSON.
-"""
+"""The run of `manage.py bench` and its report: every figure beside its budget, as a table and
+as JSON, with the machine and database it was taken on."""
 
 import json
 import os
@@ -18,13 +14,14 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from quizzes.bench import load, measure, synthetic
-from quizzes.bench.measure import Check, Figure
+from bench import load, measure, saves, synthetic
+from bench.figures import Check, Figure
+from bench.scales import SCALES
 
 
 def run_benchmark(scale_name: str, *, reset: bool, reuse: bool, skip_load: bool, write) -> dict:
     """Build (or reuse) the synthetic data, take every figure, and return the report."""
-    scale = synthetic.SCALES[scale_name]
+    scale = SCALES[scale_name]
     started = time.perf_counter()
     machine = machine_description()
     figures = []
@@ -54,7 +51,7 @@ def run_benchmark(scale_name: str, *, reset: bool, reuse: bool, skip_load: bool,
     write(f"Timing pages ({scale.requests} requests each) ...")
     figures += measure.request_figures(scale)
     write("Timing saves and an import ...")
-    figures += measure.save_figures(scale)
+    figures += saves.save_figures(scale)
     if skip_load:
         figures += [Figure(name, note="skipped (--skip-load)") for name in load.FIGURE_NAMES]
     else:
