@@ -57,6 +57,8 @@ def throughput_figures(scale) -> list[Figure]:
     learners = synthetic.learners(LOAD_LEARNERS)
     cards = list(Card.objects.filter(user__in=learners).order_by("pk").values_list("pk", "user_id")
                  [:ANCHOR_CARDS])
+    if not cards:
+        raise RuntimeError("the load learners have no cards for the write anchor to write")
     with server.gunicorn(_server_environment(), workers=WORKERS) as base_url, \
             tempfile.TemporaryDirectory() as folder:
         noop_url = base_url + _healthz_path()
@@ -68,7 +70,8 @@ def throughput_figures(scale) -> list[Figure]:
         answers = run_wrk(
             base_url, scale.load_seconds, Path(folder, "answers.lua"), answer_script(learners, items)
         )
-        logs = ReviewLog.objects.filter(card_id__in=[card_id for card_id, _ in cards])
+        # The anchor's review logs, unlike an answer's, keep no previous card state.
+        logs = ReviewLog.objects.filter(card_id__in=[card_id for card_id, _ in cards], previous__isnull=True)
         logged_before = logs.count()
         anchor = run_wrk(
             base_url, scale.load_seconds, Path(folder, "anchor.lua"), anchor_script(learners, cards)
