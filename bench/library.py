@@ -155,7 +155,6 @@ def synthetic_article(article_number: int, fact_count: int) -> SyntheticArticle:
     return SyntheticArticle(fill(body), fill(rendered.html, html), facts)
 
 
-
 @dataclass(frozen=True)
 class Library:
     """Where the facts are, by id: facts of one article and one topic are consecutive."""
