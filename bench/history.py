@@ -9,16 +9,7 @@ from datetime import timedelta
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from bench.rows import (
-    CardRow,
-    QuizItemRow,
-    QuizRow,
-    ReviewLogRow,
-    TopicScoreRow,
-    db_time,
-    insert_rows,
-    next_id,
-)
+from bench.rows import CARDS, QUIZ_ITEMS, QUIZZES, REVIEW_LOGS, TOPIC_SCORES, db_time, insert_rows, next_id
 from bench.scales import HISTORY_DAYS, QUIZ_SIZE
 from quizzes.grading import display_form
 from quizzes.models import Card, Question, Quiz, QuizItem, ReviewLog, TopicScore
@@ -41,22 +32,22 @@ class CardHistory:
     last_verdict: str = ""
 
 
-HISTORY_TABLES = {"quizzes": Quiz, "quiz items": QuizItem, "cards": Card,
-                  "review logs": ReviewLog, "topic scores": TopicScore}
+HISTORY_TABLES = {"quizzes": QUIZZES, "quiz items": QUIZ_ITEMS, "cards": CARDS,
+                  "review logs": REVIEW_LOGS, "topic scores": TOPIC_SCORES}
 
 
 def create_history(scale, learners, topics, library, now, rng, rows):
     """Fifty learners at a time: their rows are generated, then written table by table."""
-    ids = {model: next_id(model) for model in HISTORY_TABLES.values()}
+    ids = {table.model: next_id(table.model) for table in HISTORY_TABLES.values()}
     quizzes_per_learner = scale.answers // scale.learners // QUIZ_SIZE
     totals = dict.fromkeys(HISTORY_TABLES, 0)
     for chunk in itertools.batched(learners, 50):
-        batch = {model: [] for model in HISTORY_TABLES.values()}
+        batch = {table.model: [] for table in HISTORY_TABLES.values()}
         for learner in chunk:
             _learner_history(learner, scale, topics, library, now, rng, quizzes_per_learner, ids,
                              batch)
-        for name, model in HISTORY_TABLES.items():
-            totals[name] += insert_rows(model, batch[model])
+        for name, table in HISTORY_TABLES.items():
+            totals[name] += insert_rows(table, batch[table.model])
     rows.update(totals)
 
 
@@ -85,13 +76,13 @@ def _learner_history(learner, scale, topics, library, now, rng, quiz_count, ids,
             answered_at = db_time(began + timedelta(seconds=20 * position))
             multiple_choice = card.streak < 1  # recognition until answered right, then recall
             verdict, response, options = _answer(library, fact_index, multiple_choice, rng)
-            batch[QuizItem].append(QuizItemRow(
+            batch[QuizItem].append(QUIZ_ITEMS.row(
                 id=ids[QuizItem], quiz_id=quiz_id, position=position,
                 question_id=library.question_id(fact_index, multiple_choice),
                 fact_id=library.first_fact_id + fact_index, options=options, response=response,
                 verdict=verdict, answered_at=answered_at,
             ))
-            batch[ReviewLog].append(ReviewLogRow(
+            batch[ReviewLog].append(REVIEW_LOGS.row(
                 id=ids[ReviewLog], card_id=card.card_id, rating=RATING[verdict], reviewed_at=answered_at,
                 duration_ms=rng.randint(2_000, 20_000),
             ))
@@ -104,7 +95,7 @@ def _learner_history(learner, scale, topics, library, now, rng, quiz_count, ids,
             card.last_verdict = verdict
             correct_count += verdict != "wrong"
         finished = began + timedelta(seconds=20 * QUIZ_SIZE)
-        batch[Quiz].append(QuizRow(
+        batch[Quiz].append(QUIZZES.row(
             id=quiz_id, user_id=learner.pk, topic_id=topic_id, mode=Quiz.Mode.TOPIC,
             item_count=QUIZ_SIZE, answered_count=QUIZ_SIZE, correct_count=correct_count,
             created_at=db_time(began), finished_at=db_time(finished),
@@ -116,7 +107,7 @@ def _learner_history(learner, scale, topics, library, now, rng, quiz_count, ids,
     for fact_index, card in cards.items():
         batch[Card].append(_card_row(card, learner.pk, library.first_fact_id + fact_index, rng))
     for topic_index, (answered, correct, quiz_scores) in scores.items():
-        batch[TopicScore].append(TopicScoreRow(
+        batch[TopicScore].append(TOPIC_SCORES.row(
             id=ids[TopicScore], user_id=learner.pk, topic_id=topics[topic_index].pk,
             answered=answered, correct=correct, quizzes_done=len(quiz_scores),
             last_score=quiz_scores[-1], best_score=max(quiz_scores),
@@ -142,7 +133,7 @@ def _answer(library, fact_index, multiple_choice, rng) -> tuple[str, str, str]:
     return "wrong", "不记得了", "[]"
 
 
-def _card_row(card: CardHistory, user_id: int, fact_id: int, rng) -> CardRow:
+def _card_row(card: CardHistory, user_id: int, fact_id: int, rng) -> tuple:
     """A plausible FSRS state for the card's history (not replayed through FSRS: too slow)."""
     if card.last_verdict == "wrong":
         state = RELEARNING if card.reviews > 1 else LEARNING
@@ -154,7 +145,7 @@ def _card_row(card: CardHistory, user_id: int, fact_id: int, rng) -> CardRow:
     else:
         state, step, stability = LEARNING, 1, rng.uniform(1, 3)
         due = card.last_review + timedelta(days=1)
-    return CardRow(
+    return CARDS.row(
         id=card.card_id, user_id=user_id, fact_id=fact_id, topic_id=card.topic_id, state=state,
         step=step, stability=round(stability, 4), difficulty=round(rng.uniform(2, 8), 4),
         due=db_time(due), last_review=db_time(card.last_review), reviews=card.reviews,

@@ -16,11 +16,11 @@ from html import escape
 from articles.models import Article, fact_summary
 from articles.rendering import RenderedArticle, render_article
 from bench.rows import (
-    ArticleRow,
-    KeyFactRow,
-    QuestionRow,
-    SearchDocumentRow,
-    SearchFactRow,
+    ARTICLES,
+    KEY_FACTS,
+    QUESTIONS,
+    SEARCH_DOCUMENTS,
+    SEARCH_FACTS,
     db_time,
     insert_rows,
     next_id,
@@ -31,7 +31,7 @@ from quizzes.grading import display_form, normalise
 from quizzes.kinds import classify
 from quizzes.models import KeyFact, KnownTerm, Question
 from search.documents import indexed_text
-from search.models import SearchDocument, SearchFact
+from search.models import SearchFact
 from search.words import add_words, index_words
 from search.words import normalise as search_key
 
@@ -181,13 +181,15 @@ def create_library(scale, topics, editor, now, rows) -> Library:
     first_question = next_id(Question)
     classified = {}
     answers, options, article_rows, fact_rows, question_rows = [], [], [], [], []
+    titles = {}  # article id -> title
     for number in range(scale.articles):
         topic = topics[number // per_topic]
         article = synthetic_article(number, fact_count)
         article_id = first_article + number
         changed = db_time(now - timedelta(days=number % 365, minutes=number))
-        article_rows.append(ArticleRow(
-            id=article_id, topic_id=topic.pk, title=f"{topic.name} · 笔记 {number + 1:05d}",
+        titles[article_id] = f"{topic.name} · 笔记 {number + 1:05d}"
+        article_rows.append(ARTICLES.row(
+            id=article_id, topic_id=topic.pk, title=titles[article_id],
             slug=f"{PREFIX}{topic.order:02d}-{number + 1:05d}", body=article.body,
             body_html=article.html,
             fact_list=json.dumps([fact_summary(fact) for fact in article.facts], ensure_ascii=False),
@@ -201,7 +203,7 @@ def create_library(scale, topics, editor, now, rows) -> Library:
                 kinds = classify(fact.answer)
                 classified[fact.answer] = (kinds.kind.value, kinds.script.value)
             kind, script = classified[fact.answer]
-            fact_rows.append(KeyFactRow(
+            fact_rows.append(KEY_FACTS.row(
                 id=fact_id, article_id=article_id, topic_id=topic.pk, fingerprint=key,
                 position=position, answer=fact.answer, alternatives="[]", wrong_options="[]", hint="",
                 sentence=fact.sentence, context=fact.context, anchor=fact.anchor, kind=kind,
@@ -209,12 +211,12 @@ def create_library(scale, topics, editor, now, rows) -> Library:
             ))
             wrong = wrong_options_for(fact.answer)
             question_rows += [
-                QuestionRow(
+                QUESTIONS.row(
                     id=first_question + 2 * index, fact_id=fact_id, type=Question.Type.FILL_IN,
                     wrong_options="[]", option_sources="[]", is_generated=True, is_disabled=False,
                     times_asked=0, times_correct=0,
                 ),
-                QuestionRow(
+                QUESTIONS.row(
                     id=first_question + 2 * index + 1, fact_id=fact_id,
                     type=Question.Type.MULTIPLE_CHOICE, wrong_options=json.dumps(wrong, ensure_ascii=False),
                     option_sources=json.dumps(["editor"] * len(wrong)), is_generated=True,
@@ -223,10 +225,10 @@ def create_library(scale, topics, editor, now, rows) -> Library:
             ]
             answers.append(fact.answer)
             options.append(wrong)
-    rows["articles"] = insert_rows(Article, article_rows)
-    rows["search documents"], rows["search facts"] = _index_library(scale, article_rows)
-    rows["key facts"] = insert_rows(KeyFact, fact_rows)
-    rows["questions"] = insert_rows(Question, question_rows)
+    rows["articles"] = insert_rows(ARTICLES, article_rows)
+    rows["search documents"], rows["search facts"] = _index_library(scale, titles)
+    rows["key facts"] = insert_rows(KEY_FACTS, fact_rows)
+    rows["questions"] = insert_rows(QUESTIONS, question_rows)
     terms = {normalise(text) for answer in set(answers)
              for text in [answer, *wrong_options_for(answer)]}
     KnownTerm.objects.bulk_create([KnownTerm(text=term) for term in terms], ignore_conflicts=True)
@@ -247,14 +249,14 @@ class _IndexTemplate:
     def words(self, answer: str) -> str:
         return " ".join(index_words(answer))
 
-    def document(self, article_id: int, title: str, answers: list[str]) -> SearchDocumentRow:
+    def document(self, article_id: int, title: str, answers: list[str]) -> tuple:
         shown = {_token(slot): display_form(answer) for slot, answer in enumerate(answers)}
         said = {_token(slot).lower(): self.words(text) for slot, text in enumerate(shown.values())}
         paragraphs = [
             [paragraph.anchor, TOKEN.sub(lambda match: shown[match.group()], paragraph.text)]
             for paragraph in self.text.paragraphs
         ]
-        return SearchDocumentRow(
+        return SEARCH_DOCUMENTS.row(
             article_id=article_id,
             title=" ".join(index_words(title)),
             facts=" ".join(self.words(answer) for answer in answers),
@@ -263,18 +265,18 @@ class _IndexTemplate:
         )
 
 
-def _index_library(scale, article_rows: list[ArticleRow]) -> tuple[int, int]:
-    """The search index of every note, written in bulk like the notes themselves."""
+def _index_library(scale, titles: dict[int, str]) -> tuple[int, int]:
+    """The search index of every note (by id, in build order), written in bulk like the notes."""
     template = _IndexTemplate(scale.facts_per_article)
     documents, facts = [], []
     first_fact = next_id(SearchFact)
-    for number, article in enumerate(article_rows):
+    for number, (article_id, title) in enumerate(titles.items()):
         answers = answers_for(number, scale.facts_per_article)
-        documents.append(template.document(article.id, article.title, answers))
+        documents.append(template.document(article_id, title, answers))
         distinct = {search_key(answer): answer for answer in reversed(answers)}  # first wins
         for key, answer in distinct.items():
-            facts.append(SearchFactRow(
-                id=first_fact + len(facts), article_id=article.id, answer=answer, alternatives="[]",
+            facts.append(SEARCH_FACTS.row(
+                id=first_fact + len(facts), article_id=article_id, answer=answer, alternatives="[]",
                 key=key, words=template.words(answer),
             ))
-    return insert_rows(SearchDocument, documents), insert_rows(SearchFact, facts)
+    return insert_rows(SEARCH_DOCUMENTS, documents), insert_rows(SEARCH_FACTS, facts)
