@@ -134,7 +134,9 @@ def test_reading_the_login_page_of_a_locked_address_is_not_refused(client, learn
     ],
 )
 @pytest.mark.parametrize("locked", [False, True])
-def test_a_login_body_that_is_no_form_logs_nobody_in_and_is_no_500(client, learner, content_type, body, locked):
+def test_a_login_body_that_is_no_form_logs_nobody_in_and_is_no_500(
+    client, learner, content_type, body, locked
+):
     if locked:
         fail_from(client, [f"guess{number}" for number in range(5)])
     url = reverse("login")
