@@ -11,12 +11,13 @@ from django.db.models.functions import Coalesce
 
 from bench.rows import CARDS, QUIZ_ITEMS, QUIZZES, REVIEW_LOGS, TOPIC_SCORES, db_time, insert_rows, next_id
 from bench.scales import HISTORY_DAYS, QUIZ_SIZE
+from quizzes.fsrs_terms import RATING_FOR_VERDICT, State
 from quizzes.grading import display_form
 from quizzes.models import Card, Question, Quiz, QuizItem, ReviewLog, TopicScore
 
 # FSRS's ratings and states, as the app stores them.
-RATING = {"correct": 3, "typo": 2, "wrong": 1}
-LEARNING, REVIEW, RELEARNING = 1, 2, 3
+RATING = {verdict.value: rating.value for verdict, rating in RATING_FOR_VERDICT.items()}
+LEARNING, REVIEW, RELEARNING = State.Learning.value, State.Review.value, State.Relearning.value
 
 
 @dataclass

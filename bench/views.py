@@ -13,9 +13,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from quizzes.fsrs_terms import Rating
 from quizzes.models import Card, Question, ReviewLog, TopicScore
-
-GOOD = 3  # FSRS's rating of a correct answer
 
 
 @login_required
@@ -31,5 +30,5 @@ def write_anchor(request, card_id):
         Question.objects.filter(fact_id=card.fact_id, type=Question.Type.FILL_IN).update(
             times_asked=F("times_asked") + 1, times_correct=F("times_correct") + 1
         )
-        log = ReviewLog.objects.create(card=card, rating=GOOD, reviewed_at=now)
+        log = ReviewLog.objects.create(card=card, rating=Rating.Good, reviewed_at=now)
     return render(request, "bench/write_anchor.html#written", {"log": log})
