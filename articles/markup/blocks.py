@@ -99,6 +99,28 @@ def bounded_block_parser(parser) -> None:
     parser.parseChunk = lambda parent, text: parse_blocks(parent, Blocks(text.split("\n\n")))
 
 
+class _BoundedItems:
+    """A list's items past the parser's Budget of blocks are shown after it as one paragraph,
+    as written."""
+
+    def run(self, parent, blocks) -> None:
+        lines = blocks[0].split("\n")
+        starts = [index for index, line in enumerate(lines) if self.CHILD_RE.match(line)]
+        allowed = max(1, self.parser.budget.blocks_left())
+        if len(starts) <= allowed:
+            super().run(parent, blocks)
+            return
+        blocks[0] = "\n".join(lines[: starts[allowed]])
+        super().run(parent, blocks)
+        as_paragraph(parent, "\n".join(lines[starts[allowed] :]))
+
+
+def bounded_list(processor):
+    """The list processor, of the same class, with its items counted against the Budget."""
+    bounded = type(f"Bounded{type(processor).__name__}", (_BoundedItems, type(processor)), {})
+    return bounded(processor.parser)
+
+
 class Setext(SetextHeaderProcessor):
     """A heading underlined with "=" or "-": reads its two lines, not the whole block."""
 

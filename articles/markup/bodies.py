@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from articles.markup.errors import (
@@ -20,6 +21,7 @@ from articles.markup.inline import Token, masked, tokens
 _CLOZE_PREFIX = re.compile(r"\s*c\d+::")
 _LINE_BREAK_SPACE = re.compile(r"\s*\n\s*")
 _SPECIAL = re.compile(r"[\\`$|~:{]")
+_SPACES = re.compile(r"\s*")
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ def parse_body(body: str) -> tuple[FactBody | None, list[tuple]]:
     accepted = {normalised(texts[start]) for start, _, _ in answers}
     for start, _, _ in answers_and_wrongs[1:]:
         if texts[start] and normalised(texts[start]) in accepted:
-            first_visible = start + len(body[start:]) - len(body[start:].lstrip())
+            first_visible = _SPACES.match(body, start).end()
             problems.append((first_visible, WRONG_IS_ACCEPTED, texts[start]))
     if problems:
         return None, sorted(problems)
@@ -100,8 +102,11 @@ def _piece(body: str, found: list[Token], start: int, stop: int) -> str:
     """body[start:stop] with escapes resolved (not in code or math), line breaks as spaces,
     trimmed."""
     parts, position = [], start
-    for token in found:
-        if token.kind == "escape" and start <= token.start < stop:
+    for index in range(bisect_left(found, start, key=lambda token: token.start), len(found)):
+        token = found[index]
+        if token.start >= stop:
+            break
+        if token.kind == "escape":
             parts.append(body[position : token.start])
             parts.append(token.value)
             position = token.end

@@ -16,7 +16,7 @@ import xml.etree.ElementTree as etree
 import markdown
 from markdown.preprocessors import Preprocessor
 
-from articles.markup.blocks import Setext, ShallowQuotes, bounded_block_parser
+from articles.markup.blocks import Setext, ShallowQuotes, bounded_block_parser, bounded_list
 from articles.markup.errors import MAX_FACTS, MAX_ISSUES, TOO_MANY_FACTS, Positions
 from articles.markup.facts import FactRecord, analyse_block
 from articles.markup.fences import FencedCode
@@ -49,6 +49,9 @@ class KeyFactExtension(markdown.Extension):
             table = md.parser.blockprocessors["table"]
             md.parser.blockprocessors.register(Table(md.parser, table.config, self), "table", 75)
         md.parser.blockprocessors.register(Setext(md.parser), "setextheader", 60)
+        for name, priority in (("olist", 40), ("ulist", 30)):
+            processors = md.parser.blockprocessors
+            processors.register(bounded_list(processors[name]), name, priority)
         bounded_block_parser(md.parser)
         md.inlinePatterns.register(CodeSpan(r"\\[\\`]|`+", md), "backtick", 190)
         md.inlinePatterns.register(Math(r"\\[\\$]|\\[(\[]|\$", md, self), "math", 185)

@@ -100,7 +100,7 @@ def analyse_block(
         token = Token(at, close_at + 2, "fact")
         facts.append(token)
         body, problems = parse_body(text[at + 2 : close_at])
-        for offset, message, *detail in problems if len(issues) < MAX_ISSUES else ():
+        for offset, message, *detail in problems[: max(0, MAX_ISSUES - len(issues))]:
             inner = at + 2 + offset
             if message == NESTED and inner in opening_at:
                 issues.append(positions.issue(offsets[opening_at[inner]], message, *detail))
