@@ -8,6 +8,7 @@ import time
 import pytest
 
 from articles.markup import MarkupError, scan
+from articles.markup.blocks import MAX_BLOCKS, MAX_DEPTH
 from articles.markup.errors import MAX_FACTS, TOO_MANY_FACTS
 from articles.rendering import render_article
 
@@ -21,6 +22,22 @@ def repeated(unit: str) -> str:
 def shuffled(alphabet: str, seed: int = 16) -> str:
     rng = random.Random(seed)
     return "".join(rng.choice(alphabet) for _ in range(SIZE))
+
+
+def nested_list(depth: int, indent: str = "  ") -> str:
+    lines, level = [], 0
+    while sum(map(len, lines)) < SIZE:
+        lines.append(f"{indent * (level % depth)}- a\n")
+        level += 1
+    return "".join(lines)[:SIZE]
+
+
+def table(row: str, header: str = "|a|b|\n|-|-|\n") -> str:
+    return header + repeated(row)[: SIZE - len(header)]
+
+
+def one_fact(body_unit: str) -> str:
+    return "{{a" + repeated(body_unit)[: SIZE - 5] + "}}"
 
 
 HOSTILE = {
@@ -45,6 +62,34 @@ HOSTILE = {
     "unclosed constructs": repeated("{{a `b $c [d](e \\(f ```g\n"),
     "mixture": shuffled("[]{}`$|中文 \n()!*_\\<>~:#->"),
     "mixture without spaces": shuffled("[]{}`$|中*_<\\(!"),
+    "code fences": repeated("```\na\n```\n"),
+    "empty code fences": repeated("```\n```\n"),
+    "table with a fact in each row": table("|{{a}}|b|\n"),
+    "table rows": table("a|b\n"),
+    "table cells with code and math": table("`a`|$b$\n"),
+    "table wider than its rows": "|a" * 2000 + "\n" + "|-" * 2000 + "\n" + repeated("x\n")[:SIZE - 8002],
+    "nested lists": nested_list(4),
+    "deeply nested lists": nested_list(400, "    "),
+    "lists in one line": repeated("1. "),
+    "quotes and lists in one line": repeated("> - "),
+    "list items": repeated("- a\n"),
+    "numbered items": repeated("1. a\n"),
+    "loose list items": repeated("- a\n\n"),
+    "paragraphs": repeated("a\n\n"),
+    "headings": repeated("# a\n"),
+    "empty headings": repeated("#\n"),
+    "underlined headings": repeated("a\n-\n"),
+    "rules": repeated("---\n"),
+    "spaced rules": repeated("* * *\n"),
+    "reference definitions": repeated("[a]: b\n"),
+    "tags": repeated("<a href='x'>"),
+    "one line": "a" * SIZE,
+    "chinese without spaces": "中" * SIZE,
+    "wrong options": one_fact("~b"),
+    "alternatives": one_fact("|b"),
+    "wrong options that are the answer": one_fact("~a"),
+    "empty wrong options": one_fact("~"),
+    "wrong options in code": one_fact("~`b`"),
 }
 
 
@@ -80,6 +125,33 @@ def test_a_note_with_too_many_facts_is_refused_at_the_first_one_too_many():
 def test_a_note_at_the_limit_of_facts_is_read_whole():
     source = "\n\n".join(f"第{i}个 {{{{a{i}}}}}" for i in range(MAX_FACTS))
     assert [fact.answer for fact in scan(source)] == [f"a{i}" for i in range(MAX_FACTS)]
+
+
+def test_past_the_limit_of_blocks_the_rest_is_one_paragraph_with_its_facts():
+    source = "a\n\n" * (MAX_BLOCKS + 10) + "最后一段 {{答案}}"
+    rendered = render_article(source)
+    assert [fact.answer for fact in rendered.facts] == ["答案"]
+    assert rendered.html.count("<p") == MAX_BLOCKS + 1
+
+
+def test_past_the_limit_of_nesting_the_rest_is_one_paragraph():
+    source = "".join(f"{'    ' * level}- 第{level}层\n" for level in range(MAX_DEPTH * 2)) + "\n{{答案}}"
+    rendered = render_article(source)
+    assert [fact.answer for fact in rendered.facts] == ["答案"]
+    assert f"第{MAX_DEPTH * 2 - 1}层" in rendered.html
+
+
+def test_table_rows_past_the_limit_of_blocks_are_shown_after_it():
+    rows = "".join(f"|{row}|x|\n" for row in range(MAX_BLOCKS))
+    html = render_article("|a|b|\n|-|-|\n" + rows).html
+    assert html.count("<tr") == (MAX_BLOCKS - 1) // 2  # the table is a block, each row two more
+    assert f"|{MAX_BLOCKS - 1}|x|" in html
+
+
+def test_list_items_past_the_limit_of_blocks_are_shown_after_it():
+    html = render_article("".join(f"- 第{item}项\n" for item in range(MAX_BLOCKS + 10))).html
+    assert html.count("<li") == MAX_BLOCKS - 1  # the list is a block, each item one more
+    assert f"- 第{MAX_BLOCKS + 9}项" in html
 
 
 def test_past_the_limits_text_is_shown_as_written_not_dropped():
