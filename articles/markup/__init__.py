@@ -3,9 +3,10 @@
 Markdown's own parser reads a note once (extension.py); what it decides is code, math or a
 link address is never a fact. Modules: errors (messages and positions), marks (how a brace
 keeps its source offset through Markdown), inline (code, math and escapes), bodies (the text
-between the braces), sentences, facts (one block's facts), linear (Python-Markdown without its
-quadratic corners), extension (the Markdown extension), answers (answers as HTML), document
-(read a note: HTML and facts).
+between the braces), sentences, facts (one block's facts), answers (answers as HTML); the
+Markdown extension (extension) and its parts: blocks (the block parser, within limits), fences,
+tables, linear (the inline pass in one sweep), links, patterns (code, math and fact marks),
+placement (facts in order, with their anchors); document (read a note: HTML and facts).
 """
 
 from articles.markup.bodies import FactBody, parse_fact_body

@@ -67,7 +67,7 @@ HOSTILE = {
     "table with a fact in each row": table("|{{a}}|b|\n"),
     "table rows": table("a|b\n"),
     "table cells with code and math": table("`a`|$b$\n"),
-    "table wider than its rows": "|a" * 2000 + "\n" + "|-" * 2000 + "\n" + repeated("x\n")[:SIZE - 8002],
+    "table wider than its rows": "|a" * 2000 + "\n" + "|-" * 2000 + "\n" + repeated("x\n")[: SIZE - 8002],
     "nested lists": nested_list(4),
     "deeply nested lists": nested_list(400, "    "),
     "lists in one line": repeated("1. "),
