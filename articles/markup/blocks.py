@@ -33,6 +33,9 @@ class Budget:
     reread: int = 0
     depth: int = 0
 
+    def restart(self) -> None:
+        self.blocks = self.reread = self.depth = 0
+
     def blocks_left(self) -> int:
         return max(0, MAX_BLOCKS - self.blocks)
 

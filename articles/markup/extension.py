@@ -69,6 +69,8 @@ class KeyFactExtension(markdown.Extension):
         md.treeprocessors.register(Anchors(md, self), "key_fact_anchors", 4)
 
     def reset(self) -> None:
+        if budget := getattr(self.md.parser, "budget", None):
+            budget.restart()
         self.positions = Positions("")
         self.offsets: list[int] = []  # source offset of each mark
         self.records: dict[int, FactRecord] = {}  # by the number of the fact's "{{"
