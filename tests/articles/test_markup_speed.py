@@ -8,7 +8,7 @@ import time
 import pytest
 
 from articles.markup import MarkupError, scan
-from articles.markup.blocks import MAX_BLOCKS, MAX_DEPTH
+from articles.markup.blocks import MAX_BLOCKS, MAX_DEPTH, MAX_REREAD
 from articles.markup.errors import MAX_FACTS, TOO_MANY_FACTS
 from articles.rendering import render_article
 
@@ -139,6 +139,13 @@ def test_past_the_limit_of_nesting_the_rest_is_one_paragraph():
     rendered = render_article(source)
     assert [fact.answer for fact in rendered.facts] == ["答案"]
     assert f"第{MAX_DEPTH * 2 - 1}层" in rendered.html
+
+
+def test_past_the_limit_of_text_read_again_the_rest_of_the_run_is_one_paragraph():
+    rendered = render_article("# 标题\n" * (MAX_REREAD // 1000) + "最后一行 {{答案}}")
+    assert [fact.answer for fact in rendered.facts] == ["答案"]
+    assert 1 < rendered.html.count("<h1") < MAX_REREAD // 1000
+    assert "# 标题\n# 标题" in rendered.html
 
 
 def test_table_rows_past_the_limit_of_blocks_are_shown_after_it():
