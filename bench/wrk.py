@@ -1,6 +1,7 @@
 """Driving the served app with wrk (Debian's `wrk` package): the Lua scripts that post as a
 signed-in learner would, and the JSON summary every run prints."""
 
+import itertools
 import json
 import subprocess
 from pathlib import Path
@@ -88,26 +89,38 @@ end
 """
 
 
+def by_turns(rows, learner_of):
+    """Rows reordered so that the learners take turns, each keeping their own order: at any
+    moment the connections post for different learners, as a class of learners would, never
+    several answers to one learner's quiz at once."""
+    queues: dict[int, list] = {}
+    for row in rows:
+        queues.setdefault(learner_of(row), []).append(row)
+    turns = itertools.zip_longest(*queues.values())
+    return [row for turn in turns for row in turn if row is not None]
+
+
 def answer_script(learners, items) -> str:
-    """Each request answers the next fresh item; an answer past the last item is counted as
-    overflow (it repeats the last one, which only replays its result)."""
+    """Each request answers the next fresh item, the learners taking turns; an answer past the
+    last item is counted as overflow (it repeats the last one, which only replays its result)."""
     csrf = get_random_string(32)
     cookies = _session_cookies(learners, csrf)
     entries = [
         f'{{"{reverse("quizzes:answer", args=[item.quiz_id, item.position])}", '
         f'"{urlencode(item.data)}", "{cookies[item.user_id]}"}}'
-        for item in items
+        for item in by_turns(items, lambda item: item.user_id)
     ]
     return _posting_script(csrf, entries, "overflow = overflow + 1\n    entry = entries[#entries]")
 
 
 def anchor_script(learners, cards) -> str:
-    """Each request posts the write anchor for the next of the learners' cards, round and round."""
+    """Each request posts the write anchor for the next of the learners' cards, the learners
+    taking turns, round and round."""
     csrf = get_random_string(32)
     cookies = _session_cookies(learners, csrf)
     entries = [
         f'{{"{reverse("bench_write_anchor", urlconf="bench.urls", args=[card_id])}", "", '
         f'"{cookies[user_id]}"}}'
-        for card_id, user_id in cards
+        for card_id, user_id in by_turns(cards, lambda card: card[1])
     ]
     return _posting_script(csrf, entries, "next_entry = 1\n    entry = entries[1]")
