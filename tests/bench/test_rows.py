@@ -23,3 +23,11 @@ def test_every_field_of_a_bulk_written_table_is_a_column_of_its_model():
     for table in TABLES:
         for name in table.fields:
             assert table.model._meta.get_field(name).column, (table.model, name)
+
+
+def test_learners_take_turns_each_keeping_their_order():
+    from bench.wrk import by_turns
+
+    rows = [("a", 1), ("a", 2), ("a", 3), ("b", 1), ("c", 1), ("c", 2)]
+    assert by_turns(rows, lambda row: row[0]) == [("a", 1), ("b", 1), ("c", 1), ("a", 2), ("c", 2), ("a", 3)]
+    assert by_turns([], lambda row: row) == []
