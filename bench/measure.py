@@ -100,7 +100,7 @@ def time_page(name, requests, request_for, *, p95_budget=None, query_budget=None
 
 
 def request_figures(scale) -> list[Figure]:
-    """Every page of the issue, as learners of the bench history and as its editor."""
+    """Every page the budgets name, as learners of the bench history and as its editor."""
     n = scale.requests
     needed = warm_up_requests(n) + n
     rng = random.Random(11)

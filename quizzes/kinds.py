@@ -1,6 +1,6 @@
 """Tell what kind of answer a key fact has: number, Latin term, Chinese term, code or formula.
 
-Decisions the brief left open:
+The rules, where a case could go either way:
 - Only an answer wrapped in backticks is CODE; an unmarked `__init__` is MIXED.
 - FORMULA is an answer in `$...$`, or unmarked text without Han characters that is clearly maths:
   it holds `^`, `\\`, `=`, a comparison or big-operator sign, a super- or subscript digit, or is
