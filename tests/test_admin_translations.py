@@ -48,7 +48,10 @@ def test_question_list_filters_and_choices_are_chinese(staff_client):
     text = visible_text(page(staff_client, reverse("admin:quizzes_question_changelist")))
     for label in ("使用中", "已停用", "题型", "填空", "停用所选题目", "启用所选题目", "正确率", "区分度"):
         assert label in text, label
-    for english in ("retired", "Disable the selected", "times asked", "fill-in"):
+    for label in ("待裁定", "有申诉", "从未申诉"):
+        assert label in text, label
+    for english in ("retired", "Disable the selected", "times asked", "fill-in", "awaiting a ruling",
+                    "never appealed", "with warnings"):
         assert english not in text, english
 
 
