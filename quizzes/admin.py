@@ -197,7 +197,6 @@ class QuestionAdmin(PlainActionCheckbox, admin.ModelAdmin):
         "times_asked",
         "share_correct",
         "discrimination_index",
-        "warnings",
     ]
     list_editable = ["is_disabled"]
     list_filter = [
@@ -259,7 +258,13 @@ class QuestionAdmin(PlainActionCheckbox, admin.ModelAdmin):
 
     @admin.display(description=_("stem"))
     def stem(self, question):
-        return _stem(question.fact)
+        """The stem, and under it what the editor was warned of (in the same cell: a column of
+        its own would push the statistics off the screen)."""
+        warnings = question.fact.warnings
+        if not warnings:
+            return _stem(question.fact)
+        items = format_html_join("", "<li>{}</li>", ((translated(warning),) for warning in warnings))
+        return format_html('{}<ul class="warning-list">{}</ul>', _stem(question.fact), items)
 
     def get_queryset(self, request):
         # The share correct as a column the list can sort by (never asked: no share, last).
@@ -291,13 +296,6 @@ class QuestionAdmin(PlainActionCheckbox, admin.ModelAdmin):
     def discrimination_index(self, question):
         value = question.discrimination
         return "-" if value is None else f"{value:.2f}"
-
-    @admin.display(description=_("warnings"))
-    def warnings(self, question):
-        if not question.fact.warnings:
-            return "-"
-        items = format_html_join("", "<li>{}</li>", ((translated(w),) for w in question.fact.warnings))
-        return format_html('<ul class="warning-list">{}</ul>', items)
 
     @admin.action(description=_("Disable the selected questions"))
     def disable(self, request, queryset):
