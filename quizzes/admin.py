@@ -56,17 +56,22 @@ class QuestionInline(admin.TabularInline):
 
 
 class HasWarningsFilter(admin.SimpleListFilter):
+    """Facts the editor was warned about (a give-away, an option the stem names, a sentence that
+    leans on one before it), as stored when the note was saved."""
+
     title = _("warnings")
     parameter_name = "warned"
+    warnings_field = "warnings"
 
     def lookups(self, request, model_admin):
         return [("yes", _("with warnings")), ("no", _("without warnings"))]
 
     def queryset(self, request, queryset):
+        none = {self.warnings_field: []}
         if self.value() == "yes":
-            return queryset.exclude(warnings=[])
+            return queryset.exclude(**none)
         if self.value() == "no":
-            return queryset.filter(warnings=[])
+            return queryset.filter(**none)
         return queryset
 
 
@@ -142,22 +147,11 @@ class FactStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class WarningsFilter(admin.SimpleListFilter):
-    """Questions whose fact the editor was warned about (a give-away, an option the stem names,
-    a sentence that leans on one before it), as stored when the note was saved."""
+class QuestionWarningsFilter(HasWarningsFilter):
+    """Questions whose fact the editor was warned about."""
 
-    title = _("warnings")
     parameter_name = "warnings"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("with warnings")), ("no", _("without warnings"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.exclude(fact__warnings=[])
-        if self.value() == "no":
-            return queryset.filter(fact__warnings=[])
-        return queryset
+    warnings_field = "fact__warnings"
 
 
 class AppealsFilter(admin.SimpleListFilter):
@@ -203,7 +197,7 @@ class QuestionAdmin(PlainActionCheckbox, admin.ModelAdmin):
         FactStatusFilter,
         "is_disabled",
         "type",
-        WarningsFilter,
+        QuestionWarningsFilter,
         AppealsFilter,
         "is_generated",
         "fact__kind",
