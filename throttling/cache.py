@@ -56,6 +56,6 @@ def _with_fallback(name):
     return method
 
 
-_COUNTING_METHODS = ("add", "get", "set", "touch", "delete", "incr", "get_many", "set_many", "delete_many")
-for _name in (*_COUNTING_METHODS, "has_key", "clear"):
+for _name in ("add", "get", "set", "touch", "delete", "incr", "has_key", "clear",
+              "get_many", "set_many", "delete_many"):
     setattr(RedisCacheWithFallback, _name, _with_fallback(_name))

@@ -92,17 +92,22 @@ class LockedLoginMiddleware:
         username = _posted_username(request)
         if username is None:
             return None  # a body Django will refuse itself, with its own 400
-        keys = {"username": _username_key(username), "address": _address_key(client_ip(request))}
         try:
-            ends = _cache().get_many(list(keys.values()))
+            return page_for_locks(request, username)
         except (OperationalError, InterfaceError):
             return None  # the view meets the same failure, where the 503 middleware answers it
-        now = time.time()
-        if ends.get(keys["username"], 0) > now:
-            return locked_out_page(request, username=username, ends_at=ends[keys["username"]])
-        if ends.get(keys["address"], 0) > now:
-            return locked_out_page(request, username="", ends_at=ends[keys["address"]])
-        return None
+
+
+def page_for_locks(request, username: str) -> HttpResponse | None:
+    """The lockout page when the username or the client's address is locked, else None."""
+    keys = {"username": _username_key(username), "address": _address_key(client_ip(request))}
+    ends = _cache().get_many(list(keys.values()))
+    now = time.time()
+    if ends.get(keys["username"], 0) > now:
+        return locked_out_page(request, username=username, ends_at=ends[keys["username"]])
+    if ends.get(keys["address"], 0) > now:
+        return locked_out_page(request, username="", ends_at=ends[keys["address"]])
+    return None
 
 
 def _posted_username(request) -> str | None:
@@ -119,12 +124,10 @@ def _posted_username(request) -> str | None:
 def lockout_response(request, original_response=None, credentials=None):
     """AXES_LOCKOUT_CALLABLE: the attempt that reaches the limit gets the same page as later ones."""
     username = (credentials or {}).get("username") or request.POST.get("username", "")
-    ends = _cache().get_many([_username_key(username), _address_key(client_ip(request))])
-    if _username_key(username) in ends:
-        return locked_out_page(request, username=username, ends_at=ends[_username_key(username)])
     cool_off = get_cool_off(request)
-    ends_at = time.time() + cool_off.total_seconds() if cool_off else None
-    return locked_out_page(request, username="", ends_at=ends.get(_address_key(client_ip(request)), ends_at))
+    return page_for_locks(request, username) or locked_out_page(
+        request, username="", ends_at=time.time() + cool_off.total_seconds() if cool_off else None
+    )
 
 
 def locked_out_page(request, *, username: str, ends_at: float | None) -> HttpResponse:
