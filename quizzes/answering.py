@@ -5,13 +5,13 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, JSONField, OuterRef, Subquery, Value
+from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quizzes import aliases, scheduling
+from quizzes import aliases, answer_sql, scheduling
 from quizzes.context_processors import today_for
 from quizzes.fsrs_terms import DEFAULT_RETENTION
 from quizzes.grading import Grade, Verdict, grade, normalise
@@ -20,12 +20,10 @@ from quizzes.models import (
     Card,
     KeyFact,
     KnownTerm,
-    LearnerProfile,
     Question,
     Quiz,
     QuizItem,
     TopicScore,
-    count_of,
 )
 from quizzes.selection import Candidate, select, shuffled_options, tier
 
@@ -267,37 +265,13 @@ def record_answer(user, quiz_id: int, position: int, submission: Submission, now
     The item comes back with `today`: reviews due and answers since `day_start` (the learner's
     midnight), counted in the same query that reads the item, then brought up to date.
     """
-    profile = LearnerProfile.objects.filter(user=OuterRef("quiz__user"))
-    retention = profile.values("desired_retention")[:1]
-    learner = OuterRef("quiz__user")
-    # Read with the item, so finishing a quiz writes its topic score in one UPDATE. (Two quizzes
-    # of one topic finished by one learner at the same instant could drop one trend point;
-    # every count is still exact, being F() arithmetic.)
-    recent_scores = TopicScore.objects.filter(
-        user=OuterRef("quiz__user"), topic=OuterRef("quiz__topic")
-    ).values("recent_scores")[:1]
     with transaction.atomic():
-        item = (
-            QuizItem.objects.for_display()
-            .select_related("quiz")
-            # Locking the quiz row serialises answers within one quiz (PostgreSQL);
-            # SQLite's IMMEDIATE transactions serialise every writer anyway.
-            .select_for_update(of=("self", "quiz"))
-            .annotate(
-                retention=Subquery(retention),
-                recent_scores=Subquery(recent_scores, output_field=JSONField()),
-                daily_goal=Subquery(profile.values("daily_goal")[:1]),
-                due_before=count_of(Card.objects.for_user(learner).active().due(now)),
-                done_before=count_of(QuizItem.objects.answered_by(learner, day_start or now)),
-            )
-            .filter(quiz_id=quiz_id, quiz__user=user, position=position)
-            .first()
-        )
-        if item is None:
+        read = answer_sql.read_item(user.pk, quiz_id, position, now, day_start or now)
+        if read is None:
             if Quiz.objects.filter(pk=quiz_id, user=user).exists():
                 raise AnswerRejected(_("This quiz has no question %(position)d.") % {"position": position})
             raise Http404
-        goal = item.daily_goal or DEFAULT_DAILY_GOAL
+        item = read.item
         if item.is_answered:
             # Counted afresh: a repeat that waited for the first one's lock read its counts from
             # before that answer.
@@ -314,43 +288,32 @@ def record_answer(user, quiz_id: int, position: int, submission: Submission, now
             )
         verdict, response = _verdict_for(item, submission)
         item.verdict, item.response, item.answered_at = verdict, response, now
-        item.save(update_fields=["verdict", "response", "answered_at"])
-        _count(item, now)
-        due_change = _schedule(item, now)
-        item.today = Today(item.due_before + due_change, item.done_before + 1, goal)
+        answer_sql.answer_item(item)
+        _count(item, read.recent_scores, now)
+        due_change = _schedule(item, read.retention, now)
+        goal = read.daily_goal or DEFAULT_DAILY_GOAL
+        item.today = Today(read.due_before + due_change, read.done_before + 1, goal)
         return item
 
 
-def _count(item: QuizItem, now) -> None:
+def _count(item: QuizItem, recent_scores: list | None, now) -> None:
     quiz, correct = item.quiz, int(item.is_correct)
     quiz.answered_count += 1
     quiz.correct_count += correct
-    finished = quiz.answered_count >= quiz.item_count
-    if finished:
+    if quiz.answered_count >= quiz.item_count:
         quiz.finished_at = now
-    Quiz.objects.filter(pk=quiz.pk).update(
-        answered_count=F("answered_count") + 1,
-        correct_count=F("correct_count") + correct,
-        finished_at=quiz.finished_at,
-    )
-    Question.objects.filter(pk=item.question_id).update(
-        times_asked=F("times_asked") + 1, times_correct=F("times_correct") + correct
-    )
-    totals = {"answered": F("answered") + 1, "correct": F("correct") + correct}
-    completes_topic_quiz = finished and quiz.mode == Quiz.Mode.TOPIC
-    if completes_topic_quiz and quiz.topic_id == item.fact.topic_id:
-        totals |= _finished_quiz_totals(quiz, item.recent_scores)
-        completes_topic_quiz = False
-    scores = TopicScore.objects.filter(user_id=quiz.user_id, topic_id=item.fact.topic_id)
-    if not scores.update(**totals):
+    answer_sql.count_in_quiz(quiz, correct)
+    answer_sql.count_for_question(item.question_id, correct)
+    topic_id = item.fact.topic_id
+    if not answer_sql.count_in_score(quiz.user_id, topic_id, correct):
         # Quizzes create their topic's score row when they start; a fact that moved to
         # another topic since may find none.
         with transaction.atomic():
-            TopicScore.objects.get_or_create(user_id=quiz.user_id, topic_id=item.fact.topic_id)
-        scores.update(**totals)
-    if completes_topic_quiz:
+            TopicScore.objects.get_or_create(user_id=quiz.user_id, topic_id=topic_id)
+        answer_sql.count_in_score(quiz.user_id, topic_id, correct)
+    if quiz.is_finished and quiz.mode == Quiz.Mode.TOPIC:
         TopicScore.objects.filter(user_id=quiz.user_id, topic_id=quiz.topic_id).update(
-            **_finished_quiz_totals(quiz, item.recent_scores)
+            **_finished_quiz_totals(quiz, recent_scores)
         )
 
 
@@ -365,15 +328,14 @@ def _finished_quiz_totals(quiz: Quiz, recent_scores: list | None) -> dict:
     }
 
 
-def _schedule(item: QuizItem, now) -> int:
+def _schedule(item: QuizItem, retention: float | None, now) -> int:
     """Update the fact's card; returns how the learner's count of due reviews changed (-1, 0, 1)."""
-    card = Card.objects.select_for_update().filter(
-        user_id=item.quiz.user_id, fact_id=item.fact_id
-    ).first() or scheduling.new_card(item.quiz.user_id, item.fact, now)
+    user_id = item.quiz.user_id
+    card = answer_sql.read_card(user_id, item.fact_id) or scheduling.new_card(user_id, item.fact, now)
     was_due = card.pk is not None and card.is_due(now)
-    log = scheduling.review(card, item.verdict, now, item.retention or DEFAULT_RETENTION)
-    card.save()
+    log = scheduling.review(card, item.verdict, now, retention or DEFAULT_RETENTION)
+    answer_sql.save_reviewed_card(card)
     log.card = card
-    log.save()
+    answer_sql.insert_log(log)
     item.card = card  # the feedback offers "suspend" and "not today" for it
     return int(card.is_due(now)) - int(was_due)

@@ -1,0 +1,205 @@
+"""An answer's statements as fixed SQL: the item read under lock, then each row it changes.
+
+An answer is the site's most frequent write. Through the ORM each of its statements costs about
+0.6 ms of Python (cloning querysets, resolving lookups, compiling), twenty times what SQLite or
+PostgreSQL needs to run it. Here the SQL text is fixed and an answer only binds its values.
+Values go in and come out through the model fields' own conversions (`get_db_prep_save`, the
+backend's converters), so what is stored and read is exactly what the ORM would store and read.
+
+What the two counts mean stays defined by the QuerySets: `Card.objects.for_user(u).active().due(now)`
+and `QuizItem.objects.answered_by(u, since)`. tests/quizzes/test_answer_sql.py checks these
+statements against them, and every write against the row the ORM would have written.
+"""
+
+from dataclasses import dataclass
+from functools import cache
+
+from django.db import connection
+from django.db.models import Model
+
+from articles.models import Article
+from quizzes.models import Card, KeyFact, LearnerProfile, Quiz, QuizItem, ReviewLog, TopicScore
+
+
+def _fields(model, names=None) -> tuple[str, ...]:
+    """`names` (every column when None) in the model's order, the order Model.from_db expects."""
+    fields = model._meta.concrete_fields
+    return tuple(field.attname for field in fields if names is None or field.attname in names)
+
+
+ITEM_FIELDS = _fields(QuizItem, {"id", "quiz_id", "position", "question_id", "fact_id", "options", "response",
+                                 "verdict", "answered_at"})
+ARTICLE_FIELDS = _fields(Article, {"id", "slug"})  # the fact's link to its paragraph
+
+
+def _names(model, names) -> str:
+    return ", ".join(f'"{model._meta.get_field(name).column}"' for name in names)
+
+
+def _columns(alias: str, model, names) -> str:
+    return ", ".join(f'{alias}."{model._meta.get_field(name).column}"' for name in names)
+
+
+# The learner's midnight and `now` appear as parameters; `q` is the quiz read.
+_DUE_NOW = """(SELECT COUNT(*) FROM "quizzes_card" dc
+    INNER JOIN "quizzes_keyfact" df ON df."id" = dc."fact_id"
+    WHERE dc."user_id" = q."user_id" AND df."is_active" AND NOT dc."suspended"
+    AND (dc."buried_until" IS NULL OR dc."buried_until" <= %s) AND dc."due" <= %s)"""
+_DONE_TODAY = """(SELECT COUNT(*) FROM "quizzes_quizitem" ti
+    INNER JOIN "quizzes_quiz" tq ON tq."id" = ti."quiz_id"
+    WHERE tq."user_id" = q."user_id" AND ti."answered_at" >= %s)"""
+
+_READ = f"""SELECT {_columns("i", QuizItem, ITEM_FIELDS)}, {_columns("q", Quiz, _fields(Quiz))},
+    {_columns("f", KeyFact, _fields(KeyFact))}, {_columns("a", Article, ARTICLE_FIELDS)},
+    p."desired_retention", p."daily_goal", s."recent_scores", {_DUE_NOW}, {_DONE_TODAY}
+FROM "quizzes_quizitem" i
+INNER JOIN "quizzes_quiz" q ON q."id" = i."quiz_id"
+INNER JOIN "quizzes_keyfact" f ON f."id" = i."fact_id"
+INNER JOIN "articles_article" a ON a."id" = f."article_id"
+LEFT OUTER JOIN "quizzes_learnerprofile" p ON p."user_id" = q."user_id"
+LEFT OUTER JOIN "quizzes_topicscore" s ON s."user_id" = q."user_id" AND s."topic_id" = q."topic_id"
+WHERE i."quiz_id" = %s AND q."user_id" = %s AND i."position" = %s"""
+# Locking the item and its quiz serialises answers within one quiz (PostgreSQL); SQLite's
+# IMMEDIATE transactions serialise every writer anyway.
+_LOCK_ITEM = ' FOR UPDATE OF i, q'
+
+_READ_CARD = f"""SELECT {_columns('c', Card, _fields(Card))} FROM "quizzes_card" c
+WHERE c."user_id" = %s AND c."fact_id" = %s"""
+
+_ANSWER_ITEM = """UPDATE "quizzes_quizitem" SET "verdict" = %s, "response" = %s, "answered_at" = %s
+WHERE "id" = %s"""
+_COUNT_QUIZ = """UPDATE "quizzes_quiz" SET "answered_count" = "answered_count" + 1,
+"correct_count" = "correct_count" + %s, "finished_at" = %s WHERE "id" = %s"""
+_COUNT_QUESTION = """UPDATE "quizzes_question" SET "times_asked" = "times_asked" + 1,
+"times_correct" = "times_correct" + %s WHERE "id" = %s"""
+_COUNT_SCORE = """UPDATE "quizzes_topicscore" SET "answered" = "answered" + 1,
+"correct" = "correct" + %s WHERE "user_id" = %s AND "topic_id" = %s"""
+
+# What scheduling.review changes on a card; suspension and burial are the learner's, untouched.
+REVIEWED_CARD_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reviews", "misses",
+                        "fill_in_next")
+_REVIEW_CARD = f"""UPDATE "quizzes_card" SET {", ".join(f'"{name}" = %s' for name in REVIEWED_CARD_FIELDS)}
+WHERE "id" = %s"""
+NEW_CARD_FIELDS = _fields(Card, {field.attname for field in Card._meta.concrete_fields} - {"id"})
+_INSERT_CARD = f"""INSERT INTO "quizzes_card" ({_names(Card, NEW_CARD_FIELDS)})
+VALUES ({", ".join(["%s"] * len(NEW_CARD_FIELDS))}) RETURNING "id\""""
+LOG_FIELDS = ("card_id", "rating", "reviewed_at", "duration_ms", "previous")
+_INSERT_LOG = f"""INSERT INTO "quizzes_reviewlog" ({_names(ReviewLog, LOG_FIELDS)})
+VALUES ({", ".join(["%s"] * len(LOG_FIELDS))})"""
+
+
+@dataclass
+class ReadItem:
+    """The item to answer (with its quiz, fact and the fact's article) and what the answer needs."""
+
+    item: QuizItem
+    retention: float | None  # the learner's desired retention, None for the default
+    daily_goal: int | None
+    recent_scores: list | None  # the quiz topic's last scores, for a quiz this answer finishes
+    due_before: int  # the learner's reviews due now, before this answer
+    done_before: int  # the learner's answers since `day_start`, before this answer
+
+
+def read_item(user_id: int, quiz_id: int, position: int, now, day_start) -> ReadItem | None:
+    """The learner's item `position` of quiz `quiz_id`, locked for this transaction; None if none."""
+    sql = _READ + (_LOCK_ITEM if connection.features.has_select_for_update_of else "")
+    moment = _prep(Card, "due", now)
+    params = [moment, moment, _prep(QuizItem, "answered_at", day_start), quiz_id, user_id, position]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = iter(row)
+    item = _instance(QuizItem, ITEM_FIELDS, values)
+    item.quiz = _instance(Quiz, _fields(Quiz), values)
+    item.fact = _instance(KeyFact, _fields(KeyFact), values)
+    item.fact.article = _instance(Article, ARTICLE_FIELDS, values)
+    retention, goal, scores, due, done = (
+        _converted(LearnerProfile, "desired_retention", next(values)),
+        _converted(LearnerProfile, "daily_goal", next(values)),
+        _converted(TopicScore, "recent_scores", next(values)),
+        next(values),
+        next(values),
+    )
+    return ReadItem(item, retention, goal, scores, due, done)
+
+
+def read_card(user_id: int, fact_id: int) -> Card | None:
+    """The learner's card of the fact, locked for this transaction (PostgreSQL)."""
+    sql = _READ_CARD + (" FOR UPDATE" if connection.features.has_select_for_update else "")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id, fact_id])
+        row = cursor.fetchone()
+    return None if row is None else _instance(Card, _fields(Card), iter(row))
+
+
+def answer_item(item: QuizItem) -> None:
+    answered_at = _prep(QuizItem, "answered_at", item.answered_at)
+    _execute(_ANSWER_ITEM, [item.verdict, item.response, answered_at, item.pk])
+
+
+def count_in_quiz(quiz: Quiz, correct: int) -> None:
+    _execute(_COUNT_QUIZ, [correct, _prep(Quiz, "finished_at", quiz.finished_at), quiz.pk])
+
+
+def count_for_question(question_id: int, correct: int) -> None:
+    _execute(_COUNT_QUESTION, [correct, question_id])
+
+
+def count_in_score(user_id: int, topic_id: int, correct: int) -> bool:
+    """Add the answer to the learner's score of the topic; False when there is no score row."""
+    return _execute(_COUNT_SCORE, [correct, user_id, topic_id]) == 1
+
+
+def save_reviewed_card(card: Card) -> None:
+    """Write what the review changed on the card; a new card is inserted and gets its id."""
+    if card.pk is None:
+        with connection.cursor() as cursor:
+            cursor.execute(_INSERT_CARD, [_prep(Card, name, getattr(card, name)) for name in NEW_CARD_FIELDS])
+            card.pk = cursor.fetchone()[0]
+        card._state.adding = False
+        return
+    reviewed = [_prep(Card, name, getattr(card, name)) for name in REVIEWED_CARD_FIELDS]
+    _execute(_REVIEW_CARD, [*reviewed, card.pk])
+
+
+def insert_log(log: ReviewLog) -> None:
+    _execute(_INSERT_LOG, [_prep(ReviewLog, name, getattr(log, name)) for name in LOG_FIELDS])
+
+
+# --- values in and out, as the ORM converts them ---------------------------------------------
+
+
+def _execute(sql: str, params: list) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _prep(model, name: str, value):
+    return model._meta.get_field(name).get_db_prep_save(value, connection)
+
+
+def _converted(model, name: str, value):
+    for converter, column in _converters(connection.vendor, model, name):
+        value = converter(value, column, connection)
+    return value
+
+
+def _instance(model: type[Model], names: tuple[str, ...], values) -> Model:
+    """A model instance from the next len(names) values, as the ORM would have built it."""
+    converted = [_converted(model, name, next(values)) for name in names]
+    return model.from_db(connection.alias, names, converted)
+
+
+@cache
+def _converters(vendor: str, model, name: str) -> list:
+    """The backend's and the field's converters of a column, as the ORM's compiler applies them.
+
+    Kept per vendor: they depend on the settings only (the database's time zone), not on which
+    thread's connection asks.
+    """
+    column = model._meta.get_field(name).get_col(model._meta.db_table)
+    found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+    return [(converter, column) for converter in found]
