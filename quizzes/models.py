@@ -305,7 +305,12 @@ class QuizItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["quiz", "position"], name="one_item_per_position")
         ]
-        indexes = [models.Index(fields=["fact", "answered_at"])]
+        indexes = [
+            models.Index(fields=["fact", "answered_at"]),
+            # A learner's answers today (the navigation's count after every answer): per quiz,
+            # an index range instead of every item read.
+            models.Index(fields=["quiz", "answered_at"]),
+        ]
 
     def __str__(self):
         return f"{self.quiz_id}#{self.position}"
