@@ -1,10 +1,11 @@
 """Throughput: the app under gunicorn (2 sync workers) driven by wrk, answers against two anchors.
 
 wrk drives the no-op `healthz` view first, the ceiling of this stack on this machine; then, for
-as long again, one logged-in learner posting answers (the htmx flow) to fresh quiz items prepared
-beforehand, each answer to an item not yet answered; then, for as long again, the same learner
-posting the write anchor (bench.views), the least a writing view can cost here. Answers must
-keep MIN_ANCHOR_SHARE of the anchor's rate. Then the login flood (bench.flood).
+as long again, logged-in learners taking turns posting answers (the htmx flow) to fresh quiz
+items prepared beforehand, each answer to an item not yet answered; then, for as long again, the
+same learners posting the write anchor (bench.views), the least a writing view can cost here.
+Answers must keep MIN_ANCHOR_SHARE of the anchor's rate; their share of the no-op rate is only
+reported. Then the login flood (bench.flood).
 """
 
 import os
@@ -27,7 +28,6 @@ WORKERS = 2
 # Learners taking turns, as a class answers: one learner's four connections would answer four
 # questions of one quiz at once, each waiting for the others' locks on the quiz and its scores.
 LOAD_LEARNERS = 8
-MIN_RATIO = 0.25
 MIN_ANCHOR_SHARE = 0.80
 ANCHOR_CARDS = 1_000  # the anchor's posts go round the learner's cards: no two wait on one lock
 FIGURE_NAMES = [
@@ -99,7 +99,8 @@ def throughput_figures(scale) -> list[Figure]:
             FIGURE_NAMES[3],
             amount=round(ratio * 100, 1),
             unit="%",
-            checks=[Check(f">= {MIN_RATIO:.0%} of no-op", ratio >= MIN_RATIO)],
+            # Reported, not budgeted: a view that writes cannot approach one that does nothing;
+            # the write anchor is the budget's measure.
         ),
         Figure(
             FIGURE_NAMES[4],
