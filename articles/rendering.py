@@ -103,14 +103,18 @@ _ATTRIBUTES = {
 }
 
 
+# Built once: nh3.clean() builds its sanitiser from these sets on every call, which cost a
+# hundred times the cleaning of a sentence.
+_CLEANER = nh3.Cleaner(
+    tags=_TEXT_TAGS | _MATHML_TAGS,
+    attributes=_ATTRIBUTES,
+    url_schemes={"http", "https", "mailto"},  # relative addresses pass as well
+)
+
+
 def sanitise(html_text: str) -> str:
     """Only harmless markup survives: no script, no event handler, no javascript: address."""
-    return nh3.clean(
-        html_text,
-        tags=_TEXT_TAGS | _MATHML_TAGS,
-        attributes=_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},  # relative addresses pass as well
-    )
+    return _CLEANER.clean(html_text)
 
 
 # --- sentences -------------------------------------------------------------------------------
