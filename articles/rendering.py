@@ -41,11 +41,17 @@ def render_article(source: str) -> RenderedArticle:
     return RenderedArticle(html=sanitise(document.html), facts=document.facts)
 
 
-# Both are pure functions of their text, called on every quiz page for the same few answers
-# and sentences: a bounded memo per process saves a Markdown run and a sanitiser pass.
-@lru_cache(maxsize=4096)
 def render_sentence(sentence: str, blank_html: str) -> str:
     """Inline HTML of a Fact.sentence, its BLANK replaced by blank_html (trusted HTML)."""
+    return _sentence_html(sentence).replace(BLANK, blank_html)
+
+
+# Both are pure functions of their text, called on every quiz page for the same few answers
+# and sentences: a bounded memo per process saves a Markdown run and a sanitiser pass. A
+# sentence is kept with its BLANK in it, so its question and its feedback share one render.
+@lru_cache(maxsize=4096)
+def _sentence_html(sentence: str) -> str:
+    """A sentence's inline HTML, sanitised, with its BLANK still in it."""
     extension = KeyFactExtension()
     body = markdown_with(extension).convert(_as_one_paragraph(sentence))
     if extension.issues:  # not a sentence scan() made; show it as it is
@@ -53,8 +59,7 @@ def render_sentence(sentence: str, blank_html: str) -> str:
     paragraph = re.fullmatch(r"<p[^>]*>(.*)</p>", body.strip(), re.DOTALL)
     safe = sanitise(paragraph.group(1) if paragraph else body)
     # A blank inside a tag (an image description) can only be text.
-    safe = re.sub(r"<[^>]*>", lambda tag: tag.group(0).replace(BLANK, "…"), safe)
-    return safe.replace(BLANK, blank_html)
+    return re.sub(r"<[^>]*>", lambda tag: tag.group(0).replace(BLANK, "…"), safe)
 
 
 @lru_cache(maxsize=4096)

@@ -1,6 +1,7 @@
 """Rendering: facts as marks with anchors, code, tables, headings, math, and sanitising."""
 
 import time
+import uuid
 from html.parser import HTMLParser
 
 import markdown
@@ -307,6 +308,22 @@ def test_render_sentence_keeps_a_blank_out_of_attributes():
 def test_render_sentence_sanitises_the_sentence_but_not_the_blank():
     html = render_sentence(f"<script>alert(1)</script> {BLANK}", '<span class="blank">__</span>')
     assert "&lt;script&gt;" in html and '<span class="blank">__</span>' in html
+
+
+def test_a_sentence_is_rendered_once_for_its_question_and_its_feedback(monkeypatch):
+    converted, convert = [], markdown.Markdown.convert
+
+    def counted(md, text):
+        converted.append(text)
+        return convert(md, text)
+
+    monkeypatch.setattr(markdown.Markdown, "convert", counted)
+    sentence = f"只在此处出现的句子 {uuid.uuid4().hex}：`yield` 与 {BLANK} 和 $x^2$。"
+    stem = render_sentence(sentence, '<span class="blank">＿＿＿＿</span>')
+    feedback = render_sentence(sentence, '<mark class="fact">生成器</mark>')
+    assert len(converted) == 1
+    assert '与 <span class="blank">＿＿＿＿</span> 和 <math' in stem
+    assert feedback == stem.replace('<span class="blank">＿＿＿＿</span>', '<mark class="fact">生成器</mark>')
 
 
 @pytest.mark.parametrize(
