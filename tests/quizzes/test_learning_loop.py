@@ -203,6 +203,19 @@ def test_the_answer_sends_the_navigation_counts_out_of_band(learner_client, lear
     assert f"Today {quiz.item_count + 1}/20" in html
 
 
+def test_each_card_action_posts_to_its_own_address_with_and_without_htmx(learner_client, learner, topic):
+    start_quiz(learner_client, topic, size=5)
+    item = open_quiz(learner).items.get(position=1)
+    feedback = post_answer(learner_client, item, headers=HX).content.decode()
+    for name in ("suspend", "bury"):
+        url = reverse(f"quizzes:{name}", args=[item.fact_id])
+        assert f'action="{url}" hx-post="{url}"' in feedback
+    suspend = reverse("quizzes:suspend", args=[item.fact_id])
+    suspended = learner_client.post(suspend, headers=HX).content.decode()
+    url = reverse("quizzes:unsuspend", args=[item.fact_id])
+    assert f'action="{url}" hx-post="{url}"' in suspended
+
+
 def test_the_url_records_the_feedback_so_a_reload_keeps_it(learner_client, learner, topic):
     start_quiz(learner_client, topic, size=5)
     quiz = open_quiz(learner)
