@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
-import markdown
 import nh3
 
 from articles.markup import (
@@ -54,35 +52,14 @@ def render_sentence(sentence: str, blank_html: str) -> str:
 @lru_cache(maxsize=4096)
 def _sentence_html(sentence: str) -> str:
     """A sentence's inline HTML, sanitised, with its BLANK still in it."""
-    md, extension = _sentence_markdown()
-    try:
-        return _converted_sentence(md, extension, sentence)
-    except BaseException:
-        del _per_thread.sentence_markdown  # a failed run may leave it half-way through
-        raise
-
-
-def _converted_sentence(md: markdown.Markdown, extension: KeyFactExtension, sentence: str) -> str:
-    body = md.reset().convert(_as_one_paragraph(sentence))
+    extension = KeyFactExtension()
+    body = markdown_with(extension).convert(_as_one_paragraph(sentence))
     if extension.issues:  # not a sentence scan() made; show it as it is
         body = escape(sentence)
     paragraph = re.fullmatch(r"<p[^>]*>(.*)</p>", body.strip(), re.DOTALL)
     safe = sanitise(paragraph.group(1) if paragraph else body)
     # A blank inside a tag (an image description) can only be text.
     return re.sub(r"<[^>]*>", lambda tag: tag.group(0).replace(BLANK, "…"), safe)
-
-
-# Building a Markdown with every extension costs more than converting a sentence with it, so
-# sentences reuse one per thread (notes, converted far less often, get a fresh one): reset()
-# clears its state and the extension's, and one that failed half-way is dropped.
-_per_thread = threading.local()
-
-
-def _sentence_markdown() -> tuple[markdown.Markdown, KeyFactExtension]:
-    if (found := getattr(_per_thread, "sentence_markdown", None)) is None:
-        extension = KeyFactExtension()
-        found = _per_thread.sentence_markdown = (markdown_with(extension), extension)
-    return found
 
 
 @lru_cache(maxsize=4096)

@@ -131,7 +131,7 @@ class LinearInlineProcessor(InlineProcessor):
 
     def run(self, tree, ancestors=None):
         """The base class's traversal, with a deque: it popped its list from the front."""
-        self.stashed_nodes, self.sources = {}, {}
+        self.stashed_nodes = {}
         tree_parents = [] if ancestors is None else ancestors[:]
         self.parent_map = {c: p for p in tree.iter() for c in p}
         stack = deque([(tree, tree_parents)])

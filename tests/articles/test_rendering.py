@@ -2,7 +2,6 @@
 
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 
 import markdown
@@ -11,11 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from latex2mathml.converter import convert as latex_to_mathml
 
-from articles.markup import BLANK, MarkupError, markdown_with, scan
+from articles.markup import BLANK, MarkupError, scan
 from articles.rendering import (
     MISPLACED_FACT,
     KeyFactExtension,
-    _converted_sentence,
     render_answer,
     render_article,
     render_sentence,
@@ -328,57 +326,6 @@ def test_a_sentence_is_rendered_once_for_its_question_and_its_feedback(monkeypat
     assert feedback == stem.replace('<span class="blank">＿＿＿＿</span>', '<mark class="fact">生成器</mark>')
 
 
-# Each leaves state behind in a Markdown that is not reset: a reference, issues, formulas and
-# facts counted, a table, placeholders, an image in the way of a blank.
-HOSTILE_SENTENCES = [
-    "[x]: http://example.com/evil",
-    f"见 [x] 与 {BLANK}",
-    f"{{{{未闭合的 {BLANK}",
-    f"`code` 与 *强调* {BLANK}",
-    "$x$ " * 120 + BLANK,
-    f"$y^2$ 与 {BLANK}",
-    "{{a}}" * 1001,
-    f"{{{{b}}}} {BLANK}",
-    f"| a | b |\n|---|---|\n| {BLANK} | c |",
-    f"![{BLANK}](javascript:alert(1)) <script>alert(1)</script> [t](http://a.example \"t\")",
-    f"1. 第一 {BLANK}",
-    f"# 标题 {BLANK}",
-    f"> 引用 {BLANK}",
-    "``` 不闭合的代码",
-    f"\\{{{{转义}}}} {BLANK} [^1]",
-]
-
-
-def fresh_sentence_markdown():
-    extension = KeyFactExtension()
-    return markdown_with(extension), extension
-
-
-def test_a_reused_markdown_renders_sentences_as_a_fresh_one_does():
-    reused = fresh_sentence_markdown()
-    for sentence in [*HOSTILE_SENTENCES, *reversed(HOSTILE_SENTENCES)]:
-        expected = _converted_sentence(*fresh_sentence_markdown(), sentence)
-        assert _converted_sentence(*reused, sentence) == expected, sentence
-
-
-def test_sentences_render_alike_in_every_thread():
-    sentences = [f"线程 {n} {uuid.uuid4().hex}：`x_{n}` 与 $a^{n}$ 和 {BLANK}" for n in range(40)]
-    expected = [_converted_sentence(*fresh_sentence_markdown(), s).replace(BLANK, "_") for s in sentences]
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        assert list(pool.map(lambda s: render_sentence(s, "_"), sentences)) == expected
-
-
-def test_a_sentence_after_a_failed_render_gets_a_new_markdown(monkeypatch):
-    def fail(md, text):
-        raise RuntimeError("a bug in an extension")
-
-    with monkeypatch.context() as patched:
-        patched.setattr(markdown.Markdown, "convert", fail)
-        with pytest.raises(RuntimeError):
-            render_sentence(f"失败的 {uuid.uuid4().hex} {BLANK}", "_")
-    assert render_sentence(f"之后的 `x` {uuid.uuid4().hex} {BLANK}", "_").startswith("之后的 <code>x</code>")
-
-
 @pytest.mark.parametrize(
     ("answer", "html"),
     [
@@ -450,12 +397,3 @@ def test_rendering_any_text_is_safe_and_marks_every_fact(source):
         return
     assert_safe(rendered.html)
     assert_every_fact_marked_once(source, rendered)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(render_text, min_size=2, max_size=4))
-def test_any_sentences_back_to_back_render_as_each_alone(sentences):
-    reused = fresh_sentence_markdown()
-    for sentence in sentences:
-        alone = _converted_sentence(*fresh_sentence_markdown(), sentence)
-        assert _converted_sentence(*reused, sentence) == alone
