@@ -130,6 +130,8 @@ def grade(
 @lru_cache(maxsize=8192)  # typed answers repeat, and grading one normalises it several times
 def normalise(text: str, *, code: bool = False, formula: bool = False) -> str:
     """The form two spellings are compared in; `code` and `formula` pick the stricter rules."""
+    # No column stores a NUL, and OpenCC would end the text at one.
+    text = text.replace("\x00", "")
     if code:
         return _normalise_code(text)
     if formula:

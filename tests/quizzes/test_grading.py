@@ -524,3 +524,9 @@ def test_any_formula_grades_under_fifty_milliseconds(typed, answer):
     grade("x+1", "$1+x$")  # the first formula a worker reads warms SymPy up once
     seconds = _median_seconds(lambda index: grade(typed.format(index + 2), answer), 5)
     assert seconds < 0.05, f"{seconds * 1000:.1f} ms"
+
+
+@pytest.mark.parametrize(("text", "expected"), [('\x80"\x00', "\x80"), ("資料\x00集", "数据集")])
+def test_a_nul_is_dropped_before_anything_else_is_compared(text, expected):
+    assert normalise(text) == expected
+    assert normalise(normalise(text)) == normalise(text)
