@@ -3,7 +3,7 @@
 import time
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from quizzes.formulas import MAX_FORMULA_LENGTH, Unreadable, equivalent, looks_like_expression, read
@@ -144,9 +144,18 @@ def test_equivalence_is_symmetric(first, second):
     assert equivalent(first, second) == equivalent(second, first)
 
 
+def _defined(expression: str) -> bool:
+    try:
+        read(expression)
+    except Unreadable:
+        return False  # undefined somewhere (a division by zero): no formula, equal to nothing
+    return True
+
+
 @settings(deadline=None, max_examples=100)
 @given(expressions(), expressions())
 def test_a_sum_reordered_and_a_product_spelled_out_stay_equal(first, second):
+    assume(_defined(first) and _defined(second))
     assert equivalent(f"{first}+{second}", f"{second}+{first}")
     assert equivalent(f"({first})*({second})", f"({first})·({second})")
     assert equivalent(f"({first})^2", f"({first})**2")
