@@ -25,6 +25,7 @@ __all__ = [
     "render_answer",
     "render_article",
     "render_sentence",
+    "sentence_html",
     "sanitise",
 ]
 
@@ -41,16 +42,21 @@ def render_article(source: str) -> RenderedArticle:
     return RenderedArticle(html=sanitise(document.html), facts=document.facts)
 
 
-def render_sentence(sentence: str, blank_html: str) -> str:
-    """Inline HTML of a Fact.sentence, its BLANK replaced by blank_html (trusted HTML)."""
-    return _sentence_html(sentence).replace(BLANK, blank_html)
+def render_sentence(sentence: str, blank_html: str, *, rendered: str = "") -> str:
+    """Inline HTML of a Fact.sentence, its BLANK replaced by blank_html (trusted HTML).
+
+    `rendered` is the sentence's sentence_html() when it was stored with the fact: then no
+    Markdown runs at all.
+    """
+    return (rendered or sentence_html(sentence)).replace(BLANK, blank_html)
 
 
-# Both are pure functions of their text, called on every quiz page for the same few answers
-# and sentences: a bounded memo per process saves a Markdown run and a sanitiser pass. A
-# sentence is kept with its BLANK in it, so its question and its feedback share one render.
+# Both are pure functions of their text. A fact stores its sentence's HTML when it is saved;
+# answers and options are rendered on the pages that show them, the same few over and over: a
+# bounded memo per process saves a Markdown run and a sanitiser pass. A sentence is kept with
+# its BLANK in it, so its question and its feedback share one render.
 @lru_cache(maxsize=4096)
-def _sentence_html(sentence: str) -> str:
+def sentence_html(sentence: str) -> str:
     """A sentence's inline HTML, sanitised, with its BLANK still in it."""
     extension = KeyFactExtension()
     body = markdown_with(extension).convert(_as_one_paragraph(sentence))

@@ -14,7 +14,7 @@ from functools import cache
 from html import escape
 
 from articles.models import Article, fact_summary
-from articles.rendering import RenderedArticle, render_article
+from articles.rendering import RenderedArticle, render_article, sentence_html
 from bench.rows import (
     ARTICLES,
     KEY_FACTS,
@@ -206,8 +206,9 @@ def create_library(scale, topics, editor, now, rows) -> Library:
             fact_rows.append(KEY_FACTS.row(
                 id=fact_id, article_id=article_id, topic_id=topic.pk, fingerprint=key,
                 position=position, answer=fact.answer, alternatives="[]", wrong_options="[]", hint="",
-                sentence=fact.sentence, context=fact.context, anchor=fact.anchor, kind=kind,
-                script=script, warnings="[]", is_active=True, created_at=changed,
+                sentence=fact.sentence, sentence_html=sentence_html(fact.sentence), context=fact.context,
+                anchor=fact.anchor, kind=kind, script=script, warnings="[]", is_active=True,
+                created_at=changed,
             ))
             wrong = wrong_options_for(fact.answer)
             question_rows += [

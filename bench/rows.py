@@ -38,8 +38,8 @@ ARTICLES = Table(
 )
 KEY_FACTS = Table(
     KeyFact,
-    "id article_id topic_id fingerprint position answer alternatives wrong_options hint sentence context "
-    "anchor kind script warnings is_active created_at"
+    "id article_id topic_id fingerprint position answer alternatives wrong_options hint sentence "
+    "sentence_html context anchor kind script warnings is_active created_at"
 )
 QUESTIONS = Table(
     Question,

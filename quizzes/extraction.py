@@ -16,6 +16,7 @@ from django.utils.translation import gettext, ngettext
 
 from articles.markup import BLANK, Fact
 from articles.models import Article
+from articles.rendering import sentence_html
 from quizzes.distractors import choose_options
 from quizzes.giveaways import parsed_fact_warnings
 from quizzes.grading import normalise
@@ -210,6 +211,7 @@ STORED_FIELDS = [
     "wrong_options",
     "hint",
     "sentence",
+    "sentence_html",
     "context",
     "anchor",
     "kind",
@@ -269,6 +271,7 @@ def _copy_parsed(fact: KeyFact, parsed: Fact, position: int, article: Article, a
     fact.wrong_options = list(parsed.wrong_options)
     fact.hint = parsed.hint
     fact.sentence = parsed.sentence
+    fact.sentence_html = sentence_html(parsed.sentence)
     fact.context = parsed.context
     fact.anchor = parsed.anchor
     fact.kind = classified.kind.value

@@ -67,6 +67,9 @@ class KeyFact(models.Model):
     wrong_options = models.JSONField(_("wrong options"), default=list, blank=True)
     hint = models.CharField(_("hint"), max_length=200, blank=True)
     sentence = models.TextField(_("sentence"))
+    # The sentence as sanitised inline HTML, its BLANK left in (articles.rendering.sentence_html):
+    # rendered when the fact is saved, so no question or feedback runs Markdown.
+    sentence_html = models.TextField(editable=False, blank=True, default="")
     # The sentence before, when the sentence leans on it (articles.markup.Fact.context).
     context = models.TextField(_("context"), blank=True, default="")
     anchor = models.CharField(_("anchor"), max_length=200, blank=True)

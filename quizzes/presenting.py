@@ -23,7 +23,7 @@ def highlighted_sentence(fact: KeyFact) -> SafeString:
     """The fact's sentence with its answer in place, highlighted."""
     # The rendering functions sanitise what they render (code, MathML): their HTML is trusted.
     answer = format_html('<mark class="fact">{}</mark>', mark_safe(render_answer(fact.answer)))
-    return mark_safe(render_sentence(fact.sentence, answer))
+    return mark_safe(render_sentence(fact.sentence, answer, rendered=fact.sentence_html))
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,9 @@ def question_for(item: QuizItem) -> QuestionView:
     options = [(index, render_answer(option)) for index, option in enumerate(item.options)]
     return QuestionView(
         item=item,
-        stem_html=render_sentence(item.fact.sentence, _blank(item.fact.hint)),
+        stem_html=render_sentence(
+            item.fact.sentence, _blank(item.fact.hint), rendered=item.fact.sentence_html
+        ),
         options=options,
         action_url=reverse("quizzes:answer", args=[item.quiz_id, item.position]),
         context_html=render_sentence(item.fact.context, "") if item.fact.context else "",

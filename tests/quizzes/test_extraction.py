@@ -1,9 +1,13 @@
 """Facts follow their article: identity across edits, retiring, questions regenerated."""
 
+from importlib import import_module
+
 import pytest
 from django.utils import timezone
 
+from articles.markup import BLANK
 from articles.models import Article
+from articles.rendering import sentence_html
 from quizzes.models import Card, KeyFact, Question
 from tests.factories import make_article, make_topic, make_user
 
@@ -130,3 +134,27 @@ def test_no_option_of_any_demo_question_grades_as_correct_and_coverage_is_high()
         for option in options:
             assert not grade(option, fact.answer, fact.alternatives).accepted, (fact.answer, option)
     assert with_mcq / facts.count() >= 0.8
+
+
+def test_each_fact_stores_its_sentence_as_html_and_an_edit_renders_it_again():
+    body = "# T\n\n注意力的复杂度是 $O(n^2)$，由{{Vaswani}}等人提出，代码见 `attn()`。\n"
+    article = make_article(body=body)
+    fact = KeyFact.objects.get(article=article)
+    assert fact.sentence_html == sentence_html(fact.sentence)
+    assert "<code>attn()</code>" in fact.sentence_html and "<math" in fact.sentence_html
+    assert BLANK in fact.sentence_html  # the answer is filled in when it is shown
+    article.body = article.body.replace("代码见 `attn()`", "代码见 **源码**")
+    article.save()
+    fact.refresh_from_db()
+    assert "<strong>源码</strong>" in fact.sentence_html and "attn()" not in fact.sentence_html
+
+
+def test_the_migration_renders_the_sentences_of_facts_stored_without_html():
+    from django.apps import apps
+
+    migration = import_module("quizzes.migrations.0009_keyfact_sentence_html")
+    make_article()
+    KeyFact.objects.update(sentence_html="")
+    migration.render_stored_sentences(apps, None)
+    facts = list(KeyFact.objects.all())
+    assert facts and all(fact.sentence_html == sentence_html(fact.sentence) for fact in facts)

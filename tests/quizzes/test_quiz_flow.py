@@ -8,6 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import rendering
+from articles.markup import BLANK
 from quizzes.models import Card, KeyFact, Question, Quiz, QuizItem, ReviewLog, TopicScore
 from tests.factories import (
     HX,
@@ -291,3 +293,22 @@ def test_a_question_that_points_back_shows_the_sentence_before(learner_client, l
     page = learner_client.get(reverse("quizzes:take", args=[quiz.pk])).content.decode()
     assert '<p class="context">转置卷积把普通卷积转置过来用。</p>' in page
     assert page.index('class="context"') < page.index('class="stem"')
+
+
+def test_the_question_and_its_feedback_show_the_stored_sentence_without_running_markdown(
+    learner_client, learner, topic, monkeypatch
+):
+    start_quiz(learner_client, topic)
+    item = current_item(Quiz.objects.get())
+    stored = "存储的<em>句子</em>" + BLANK
+    KeyFact.objects.filter(pk=item.fact_id).update(sentence_html=stored)
+
+    def no_markdown(*args, **kwargs):
+        raise AssertionError("a stored sentence was rendered again")
+
+    monkeypatch.setattr(rendering, "markdown_with", no_markdown)
+    rendering.sentence_html.cache_clear()
+    question = learner_client.get(reverse("quizzes:take", args=[item.quiz_id]), headers=HX)
+    assert "存储的<em>句子</em><span class=\"blank\">" in question.content.decode()
+    feedback = learner_client.post(answer_url(item), right_answer(item), headers=HX)
+    assert '存储的<em>句子</em><mark class="fact">' in feedback.content.decode()
