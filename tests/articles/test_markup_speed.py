@@ -1,7 +1,14 @@
 """Rendering is linear in the note: 200 KB of any hostile text renders (as saving does) in
-under a second of CPU time, and a note past the limits is refused or shown plainly, never slow."""
+under a second of CPU time, and a note past the limits is refused or shown plainly, never slow.
+
+A second is the budget on this project's machine at its usual speed, where the slowest hostile
+shape took 0.53 s. The shared VM sometimes runs two or three times slower for an hour; then the
+budget is four times an ordinary note of the same size (prose, code, formulas and links) timed in
+the same run: what linear means, on whatever machine the tests meet.
+"""
 
 import contextlib
+import gc
 import random
 import time
 
@@ -93,16 +100,31 @@ HOSTILE = {
 }
 
 
+ORDINARY_PARAGRAPH = (
+    "注意力机制由 Vaswani 等人在 2017 年提出，复杂度是 $O(n^2)$，代码里常写 `softmax(q @ k.T)`，"
+    "详见[论文](https://arxiv.org)。\n\n"
+)
+ORDINARY_SHARE = 4
+
+
+@pytest.fixture(scope="module")
+def budget() -> float:
+    ordinary = best_time(repeated(ORDINARY_PARAGRAPH), bound=0)
+    return max(1.0, ORDINARY_SHARE * ordinary)
+
+
 @pytest.mark.parametrize("source", HOSTILE.values(), ids=HOSTILE.keys())
-def test_200_kb_of_hostile_text_renders_in_under_a_second(source):
-    assert best_time(source) < 1.0
+def test_200_kb_of_hostile_text_renders_in_under_a_second(source, budget):
+    assert best_time(source, budget) < budget
 
 
 def best_time(source: str, bound: float = 1.0, runs: int = 3) -> float:
     """CPU time of a full render (other processes do not count), the best of up to `runs`: a
-    shared machine's caches make a single run vary by a fifth."""
+    shared machine's caches make a single run vary by a fifth. Each run starts without the
+    garbage of the one before."""
     best = float("inf")
     for _ in range(runs):
+        gc.collect()
         started = time.process_time()
         with contextlib.suppress(MarkupError):  # refused with its issues: as fast
             render_article(source)
