@@ -32,12 +32,10 @@ ITEM_FIELDS = _fields(QuizItem, {"id", "quiz_id", "position", "question_id", "fa
 ARTICLE_FIELDS = _fields(Article, {"id", "slug"})  # the fact's link to its paragraph
 
 
-def _names(model, names) -> str:
-    return ", ".join(f'"{model._meta.get_field(name).column}"' for name in names)
-
-
 def _columns(alias: str, model, names) -> str:
-    return ", ".join(f'{alias}."{model._meta.get_field(name).column}"' for name in names)
+    """The quoted columns of `names`, each prefixed by `alias.` (none when alias is empty)."""
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(f'{prefix}"{model._meta.get_field(name).column}"' for name in names)
 
 
 # The learner's midnight and `now` appear as parameters; `q` is the quiz read.
@@ -81,10 +79,10 @@ REVIEWED_CARD_FIELDS = ("state", "step", "stability", "difficulty", "due", "last
 _REVIEW_CARD = f"""UPDATE "quizzes_card" SET {", ".join(f'"{name}" = %s' for name in REVIEWED_CARD_FIELDS)}
 WHERE "id" = %s"""
 NEW_CARD_FIELDS = _fields(Card, {field.attname for field in Card._meta.concrete_fields} - {"id"})
-_INSERT_CARD = f"""INSERT INTO "quizzes_card" ({_names(Card, NEW_CARD_FIELDS)})
+_INSERT_CARD = f"""INSERT INTO "quizzes_card" ({_columns("", Card, NEW_CARD_FIELDS)})
 VALUES ({", ".join(["%s"] * len(NEW_CARD_FIELDS))}) RETURNING "id\""""
 LOG_FIELDS = ("card_id", "rating", "reviewed_at", "duration_ms", "previous")
-_INSERT_LOG = f"""INSERT INTO "quizzes_reviewlog" ({_names(ReviewLog, LOG_FIELDS)})
+_INSERT_LOG = f"""INSERT INTO "quizzes_reviewlog" ({_columns("", ReviewLog, LOG_FIELDS)})
 VALUES ({", ".join(["%s"] * len(LOG_FIELDS))})"""
 
 
@@ -95,7 +93,10 @@ class ReadItem:
     item: QuizItem
     retention: float | None  # the learner's desired retention, None for the default
     daily_goal: int | None
-    recent_scores: list | None  # the quiz topic's last scores, for a quiz this answer finishes
+    # The quiz topic's last scores, for a quiz this answer finishes: read here so that finishing
+    # writes the trend in one UPDATE. Two topic quizzes finished by one learner at the same
+    # instant could drop one trend point; every count stays exact, being added in SQL.
+    recent_scores: list | None
     due_before: int  # the learner's reviews due now, before this answer
     done_before: int  # the learner's answers since `day_start`, before this answer
 
