@@ -38,14 +38,21 @@ def _columns(alias: str, model, names) -> str:
     return ", ".join(f'{prefix}"{model._meta.get_field(name).column}"' for name in names)
 
 
-# The learner's midnight and `now` appear as parameters; `q` is the quiz read.
+# The learner's midnight and `now` appear as parameters; `q` is the quiz read. Both counts are
+# written so that their cost follows what they count, whatever the planner's statistics say:
+# due cards are the learner's cards less those of the few retired facts, and today's answers
+# are looked up quiz by quiz among the learner's open or recently ended quizzes (a quiz ends
+# no earlier than its last answer).
 _DUE_NOW = """(SELECT COUNT(*) FROM "quizzes_card" dc
-    INNER JOIN "quizzes_keyfact" df ON df."id" = dc."fact_id"
-    WHERE dc."user_id" = q."user_id" AND df."is_active" AND NOT dc."suspended"
-    AND (dc."buried_until" IS NULL OR dc."buried_until" <= %s) AND dc."due" <= %s)"""
-_DONE_TODAY = """(SELECT COUNT(*) FROM "quizzes_quizitem" ti
-    INNER JOIN "quizzes_quiz" tq ON tq."id" = ti."quiz_id"
-    WHERE tq."user_id" = q."user_id" AND ti."answered_at" >= %s)"""
+    WHERE dc."user_id" = q."user_id" AND NOT dc."suspended"
+    AND (dc."buried_until" IS NULL OR dc."buried_until" <= %(now)s) AND dc."due" <= %(now)s
+    AND NOT EXISTS (SELECT 1 FROM "quizzes_keyfact" df
+                    WHERE df."id" = dc."fact_id" AND NOT df."is_active"))"""
+_DONE_TODAY = """(SELECT CAST(COALESCE(SUM((SELECT COUNT(*) FROM "quizzes_quizitem" ti
+        WHERE ti."quiz_id" = tq."id" AND ti."answered_at" >= %(since)s)), 0) AS integer)
+    FROM "quizzes_quiz" tq WHERE tq."user_id" = q."user_id"
+    AND (tq."finished_at" IS NULL AND tq."abandoned_at" IS NULL
+         OR tq."finished_at" >= %(since)s OR tq."abandoned_at" >= %(since)s))"""
 
 _READ = f"""SELECT {_columns("i", QuizItem, ITEM_FIELDS)}, {_columns("q", Quiz, _fields(Quiz))},
     {_columns("f", KeyFact, _fields(KeyFact))}, {_columns("a", Article, ARTICLE_FIELDS)},
@@ -56,7 +63,7 @@ INNER JOIN "quizzes_keyfact" f ON f."id" = i."fact_id"
 INNER JOIN "articles_article" a ON a."id" = f."article_id"
 LEFT OUTER JOIN "quizzes_learnerprofile" p ON p."user_id" = q."user_id"
 LEFT OUTER JOIN "quizzes_topicscore" s ON s."user_id" = q."user_id" AND s."topic_id" = q."topic_id"
-WHERE i."quiz_id" = %s AND q."user_id" = %s AND i."position" = %s"""
+WHERE i."quiz_id" = %(quiz)s AND q."user_id" = %(user)s AND i."position" = %(position)s"""
 # Locking the item and its quiz serialises answers within one quiz (PostgreSQL); SQLite's
 # IMMEDIATE transactions serialise every writer anyway.
 _LOCK_ITEM = ' FOR UPDATE OF i, q'
@@ -66,8 +73,12 @@ WHERE c."user_id" = %s AND c."fact_id" = %s"""
 
 _ANSWER_ITEM = """UPDATE "quizzes_quizitem" SET "verdict" = %s, "response" = %s, "answered_at" = %s
 WHERE "id" = %s"""
+# The answer that finishes the quiz dates its end by the quiz's last answer, its own included
+# (models.end_after_last_answer says why).
 _COUNT_QUIZ = """UPDATE "quizzes_quiz" SET "answered_count" = "answered_count" + 1,
-"correct_count" = "correct_count" + %s, "finished_at" = %s WHERE "id" = %s"""
+"correct_count" = "correct_count" + %s, "finished_at" = CASE WHEN %s THEN
+(SELECT MAX(li."answered_at") FROM "quizzes_quizitem" li WHERE li."quiz_id" = "quizzes_quiz"."id") END
+WHERE "id" = %s"""
 _COUNT_QUESTION = """UPDATE "quizzes_question" SET "times_asked" = "times_asked" + 1,
 "times_correct" = "times_correct" + %s WHERE "id" = %s"""
 _COUNT_SCORE = """UPDATE "quizzes_topicscore" SET "answered" = "answered" + 1,
@@ -104,8 +115,8 @@ class ReadItem:
 def read_item(user_id: int, quiz_id: int, position: int, now, day_start) -> ReadItem | None:
     """The learner's item `position` of quiz `quiz_id`, locked for this transaction; None if none."""
     sql = _READ + (_LOCK_ITEM if connection.features.has_select_for_update_of else "")
-    moment = _prep(Card, "due", now)
-    params = [moment, moment, _prep(QuizItem, "answered_at", day_start), quiz_id, user_id, position]
+    params = {"now": _prep(Card, "due", now), "since": _prep(QuizItem, "answered_at", day_start),
+              "quiz": quiz_id, "user": user_id, "position": position}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
@@ -141,7 +152,7 @@ def answer_item(item: QuizItem) -> None:
 
 
 def count_in_quiz(quiz: Quiz, correct: int) -> None:
-    _execute(_COUNT_QUIZ, [correct, _prep(Quiz, "finished_at", quiz.finished_at), quiz.pk])
+    _execute(_COUNT_QUIZ, [correct, quiz.is_finished, quiz.pk])
 
 
 def count_for_question(question_id: int, correct: int) -> None:

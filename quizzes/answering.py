@@ -24,6 +24,7 @@ from quizzes.models import (
     Quiz,
     QuizItem,
     TopicScore,
+    end_after_last_answer,
 )
 from quizzes.selection import Candidate, select, shuffled_options, tier
 
@@ -167,7 +168,7 @@ def abandon(user, quiz_id: int, now) -> Quiz:
     quiz = Quiz.objects.filter(pk=quiz_id, user=user).first()
     if quiz is None:
         raise Http404
-    Quiz.objects.open().filter(pk=quiz.pk).update(abandoned_at=now)
+    Quiz.objects.open().filter(pk=quiz.pk).update(abandoned_at=end_after_last_answer(now))
     quiz.refresh_from_db()
     return quiz
 
@@ -189,9 +190,11 @@ def withdraw_retired_items(quiz: Quiz, now) -> Quiz:
         if not withdrawn:
             return quiz
         quiz.item_count -= withdrawn
+        ended = {}
         if quiz.answered_count >= quiz.item_count:
             quiz.finished_at = now
-        Quiz.objects.filter(pk=quiz.pk).update(item_count=quiz.item_count, finished_at=quiz.finished_at)
+            ended["finished_at"] = end_after_last_answer(now)
+        Quiz.objects.filter(pk=quiz.pk).update(item_count=quiz.item_count, **ended)
         if quiz.is_finished and quiz.mode == Quiz.Mode.TOPIC and quiz.answered_count:
             scores = TopicScore.objects.filter(user_id=quiz.user_id, topic_id=quiz.topic_id)
             recent = scores.values_list("recent_scores", flat=True).first()

@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Func, Q, Subquery
+from django.db.models import Exists, F, Func, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -177,6 +178,16 @@ class QuizQuerySet(models.QuerySet):
         """Quizzes still being taken: neither finished nor abandoned."""
         return self.filter(finished_at__isnull=True, abandoned_at__isnull=True)
 
+    def open_or_ended_since(self, since):
+        """Quizzes that can hold answers given from `since` on: still open, or ended since.
+
+        A quiz ends no earlier than its last answer (see `end_after_last_answer`), so a
+        learner's answers since a moment are found among their few recent quizzes, however
+        long their history.
+        """
+        ended_since = Q(finished_at__gte=since) | Q(abandoned_at__gte=since)
+        return self.filter(Q(finished_at__isnull=True, abandoned_at__isnull=True) | ended_since)
+
 
 class Quiz(models.Model):
     """A fixed list of questions for one learner: a topic quiz, a review, or a retry of misses."""
@@ -251,7 +262,8 @@ class Quiz(models.Model):
 class QuizItemQuerySet(models.QuerySet):
     def answered_by(self, user, since):
         """The learner's answers from `since` on (every answer is one answered item)."""
-        return self.filter(quiz__user=user, answered_at__gte=since)
+        quizzes = Quiz.objects.filter(user=user).open_or_ended_since(since)
+        return self.filter(quiz__in=quizzes, answered_at__gte=since)
 
     def for_display(self):
         """Items with what a question, its feedback or a summary row shows, in order.
@@ -363,6 +375,23 @@ class TopicScore(models.Model):
         return self.correct / self.answered if self.answered else None
 
 
+def end_after_last_answer(now):
+    """When a quiz ends (finished or abandoned): `now`, or its last answer's time if later.
+
+    An answer carries the time it was sent, and one that waited for the quiz's lock may be
+    recorded after a later-sent one; the quiz's end must still come after every answer in it.
+    For `Quiz.objects.filter(...).update()`.
+    """
+    last = (
+        QuizItem.objects.filter(quiz_id=OuterRef("pk"))
+        .order_by()
+        .values("quiz_id")
+        .annotate(last=Max("answered_at"))
+        .values("last")
+    )
+    return Greatest(Value(now), Coalesce(Subquery(last), Value(now)))
+
+
 def count_of(queryset) -> Subquery:
     """A COUNT(*) of `queryset` as a subquery, for rows that use OuterRef()."""
     counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
@@ -384,8 +413,12 @@ class CardQuerySet(models.QuerySet):
         return self.filter(user=user)
 
     def active(self):
-        """Cards of facts still taught (a retired fact's card stays, out of every count)."""
-        return self.filter(fact__is_active=True)
+        """Cards of facts still taught (a retired fact's card stays, out of every count).
+
+        Written as "no retired fact" rather than a join to the active ones: retired facts are
+        few, so a learner's count reads their cards and a short list, not a fact per card.
+        """
+        return self.filter(~Exists(KeyFact.objects.filter(pk=OuterRef("fact_id"), is_active=False)))
 
     def in_play(self, now):
         return self.filter(in_play_at(now))

@@ -106,7 +106,9 @@ def test_the_due_count_is_the_querysets(learner, quiz, states):
         if not taught:
             KeyFact.objects.filter(pk=fact.pk).update(is_active=False)
     item = quiz.items.first()
-    assert _read(learner, item).due_before == Card.objects.for_user(learner).active().due(NOW).count()
+    due = _read(learner, item).due_before
+    assert due == Card.objects.for_user(learner).active().due(NOW).count()
+    assert due == Card.objects.filter(user=learner, fact__is_active=True).due(NOW).count()  # as a join
 
 
 @pytest.mark.parametrize("hours_ago", [0, 1, 4, 5, 6, 30])
@@ -118,6 +120,7 @@ def test_the_done_count_is_answered_by_since_the_learners_midnight(learner, quiz
     since = NOW - timedelta(hours=5)
     read = _read(learner, quiz.items.get(position=3), day_start=since)
     assert read.done_before == QuizItem.objects.answered_by(learner, since).count()
+    assert read.done_before == QuizItem.objects.filter(quiz__user=learner, answered_at__gte=since).count()
     assert read.done_before == (2 if hours_ago <= 5 else 0)
 
 
