@@ -47,6 +47,7 @@ def login_flood_figures(base_url, seconds, learners, folder: Path, answers: dict
         _wait_for_lockout(base_url)
         script = answer_script(learners, flood_items)
         under = run_wrk(base_url, seconds, folder / "under-flood.lua", script, LEARNER_CONNECTIONS)
+    synthetic.discard_unanswered(quiet_items + flood_items)
     slowdown = under["latency_p95_ms"] / quiet["latency_p95_ms"]
     flood_rate = flood.result["requests"] / flood.result["seconds"]
     refused = flood.result["bad_status"] / max(flood.result["requests"], 1)

@@ -84,6 +84,7 @@ def throughput_figures(scale) -> list[Figure]:
     recorded = QuizItem.objects.filter(
         quiz_id__in={item.quiz_id for item in items}, answered_at__isnull=False
     ).count()
+    synthetic.discard_unanswered(items)
     ratio, share = answer_rate / noop_rate, answer_rate / anchor_rate
     return [
         Figure(

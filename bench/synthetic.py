@@ -190,3 +190,12 @@ def open_items(users, count: int, question_type: str | None = None) -> list[Open
             opened.append(OpenItem(user.pk, quiz.pk, position, data))
     QuizItem.objects.bulk_create(items, batch_size=2000)
     return opened[:count]
+
+
+def discard_unanswered(items: list[OpenItem]) -> None:
+    """Delete the quizzes of `items` that no answer reached.
+
+    A run prepares more items than it can answer; left open, they would pile up run after run
+    into hundreds of open quizzes per learner, where a real learner keeps a few.
+    """
+    Quiz.objects.filter(pk__in={item.quiz_id for item in items}, answered_count=0).delete()

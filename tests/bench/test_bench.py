@@ -9,13 +9,14 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
+from django.utils import timezone
 
 from articles.models import Article
 from articles.rendering import render_article
 from bench import synthetic
 from bench.library import synthetic_article
 from bench.scales import SCALES
-from quizzes.models import KeyFact, Question
+from quizzes.models import KeyFact, Question, Quiz, QuizItem
 from search.indexing import index_article
 from search.models import SearchDocument, SearchFact
 from tests.factories import make_user
@@ -111,6 +112,23 @@ def test_saving_a_built_article_keeps_its_facts_and_questions():
     assert set(article.facts.values_list("pk", "fingerprint", "kind", "script")) == facts
     assert set(Question.objects.filter(fact__article=article).values_list("pk", "type")) == questions
     assert KeyFact.objects.count() == 6 * 20
+
+
+def test_quizzes_prepared_for_the_load_and_never_answered_are_discarded():
+    synthetic.build(SCALES["tiny"])
+    learners = synthetic.learners(2)
+    items = synthetic.open_items(learners, 3 * synthetic.QUIZ_SIZE)
+    reached = items[0]
+    QuizItem.objects.filter(quiz_id=reached.quiz_id, position=reached.position).update(
+        answered_at=timezone.now(), verdict="correct")
+    Quiz.objects.filter(pk=reached.quiz_id).update(answered_count=1)
+    quizzes_before = Quiz.objects.exclude(pk__in={item.quiz_id for item in items}).count()
+    synthetic.discard_unanswered(items)
+    assert set(Quiz.objects.filter(pk__in={item.quiz_id for item in items}).values_list("pk", flat=True)) == {
+        reached.quiz_id
+    }
+    assert QuizItem.objects.filter(quiz_id=reached.quiz_id).count() == synthetic.QUIZ_SIZE
+    assert Quiz.objects.count() == quizzes_before + 1  # the history's quizzes stay
 
 
 @pytest.mark.urls(__name__)
