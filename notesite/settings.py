@@ -117,12 +117,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Parameters bound on the server make each query's text the same from one call to the next,
-    # so psycopg prepares the hot ones after a few runs and PostgreSQL stops re-planning them
-    # (planning the answer's locked SELECT took 3 ms of its 3.5). Set 0 behind a pooler in
-    # transaction mode, which cannot keep prepared statements.
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env_bool(
-        "DJANGO_PG_SERVER_SIDE_BINDING", True
-    )
+    # so psycopg prepares a query on its connection once it has run PREPARE_AFTER times, and
+    # PostgreSQL stops re-planning it (planning the answer's locked SELECT costs as much as
+    # running it). Django prepares nothing unless told. Set 0 behind a pooler in transaction
+    # mode, which cannot keep prepared statements.
+    PREPARE_AFTER = 5
+    if env_bool("DJANGO_PG_SERVER_SIDE_BINDING", True):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=PREPARE_AFTER
+        )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
