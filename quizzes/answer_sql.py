@@ -38,21 +38,27 @@ def _columns(alias: str, model, names) -> str:
     return ", ".join(f'{prefix}"{model._meta.get_field(name).column}"' for name in names)
 
 
-# The learner's midnight and `now` appear as parameters; `q` is the quiz read. Both counts are
-# written so that their cost follows what they count, whatever the planner's statistics say:
-# due cards are the learner's cards less those of the few retired facts, and today's answers
-# are looked up quiz by quiz among the learner's open or recently ended quizzes (a quiz ends
-# no earlier than its last answer).
+# The learner, their midnight and `now` are parameters: the counts name no column of the row
+# read, so PostgreSQL runs each once for the statement. Each count's cost follows what it
+# counts, whatever the planner's statistics say: due cards are the learner's cards less those
+# of the few retired facts; today's answers are read among the learner's open or recently
+# ended quizzes (a quiz ends no earlier than its last answer), all of a quiz's answered count
+# when it began since midnight (no answer predates its quiz), item by item otherwise.
+# The two moments are given as `(SELECT %s)`, which the planner costs alike whatever their
+# value, so PostgreSQL keeps one plan for the prepared statement instead of planning it anew
+# on every answer (planning took as long as running it).
 _DUE_NOW = """(SELECT COUNT(*) FROM "quizzes_card" dc
-    WHERE dc."user_id" = q."user_id" AND NOT dc."suspended"
-    AND (dc."buried_until" IS NULL OR dc."buried_until" <= %(now)s) AND dc."due" <= %(now)s
+    WHERE dc."user_id" = %(user)s AND NOT dc."suspended"
+    AND (dc."buried_until" IS NULL OR dc."buried_until" <= (SELECT %(now)s)) AND dc."due" <= (SELECT %(now)s)
     AND NOT EXISTS (SELECT 1 FROM "quizzes_keyfact" df
                     WHERE df."id" = dc."fact_id" AND NOT df."is_active"))"""
-_DONE_TODAY = """(SELECT CAST(COALESCE(SUM((SELECT COUNT(*) FROM "quizzes_quizitem" ti
-        WHERE ti."quiz_id" = tq."id" AND ti."answered_at" >= %(since)s)), 0) AS integer)
-    FROM "quizzes_quiz" tq WHERE tq."user_id" = q."user_id"
+_DONE_TODAY = """(SELECT CAST(COALESCE(SUM(
+        CASE WHEN tq."created_at" >= (SELECT %(since)s) THEN tq."answered_count"
+        ELSE (SELECT COUNT(*) FROM "quizzes_quizitem" ti
+              WHERE ti."quiz_id" = tq."id" AND ti."answered_at" >= (SELECT %(since)s)) END), 0) AS integer)
+    FROM "quizzes_quiz" tq WHERE tq."user_id" = %(user)s
     AND (tq."finished_at" IS NULL AND tq."abandoned_at" IS NULL
-         OR tq."finished_at" >= %(since)s OR tq."abandoned_at" >= %(since)s))"""
+         OR tq."finished_at" >= (SELECT %(since)s) OR tq."abandoned_at" >= (SELECT %(since)s)))"""
 
 _READ = f"""SELECT {_columns("i", QuizItem, ITEM_FIELDS)}, {_columns("q", Quiz, _fields(Quiz))},
     {_columns("f", KeyFact, _fields(KeyFact))}, {_columns("a", Article, ARTICLE_FIELDS)},

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from quizzes import answer_sql, scheduling
 from quizzes.answering import start_topic_quiz
-from quizzes.models import Card, KeyFact, LearnerProfile, QuizItem, ReviewLog, TopicScore
+from quizzes.models import Card, KeyFact, LearnerProfile, Quiz, QuizItem, ReviewLog, TopicScore
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +116,8 @@ def test_the_done_count_is_answered_by_since_the_learners_midnight(learner, quiz
     other_quiz = start_topic_quiz(make_user(), topic, 5, NOW)
     answered_at = NOW - timedelta(hours=hours_ago)
     QuizItem.objects.filter(quiz=quiz, position__lte=2).update(answered_at=answered_at, verdict="correct")
+    # Begun an hour before its answers, as a quiz is: before midnight or after, by hours_ago.
+    Quiz.objects.filter(pk=quiz.pk).update(created_at=answered_at - timedelta(hours=1), answered_count=2)
     QuizItem.objects.filter(quiz=other_quiz).update(answered_at=NOW, verdict="correct")
     since = NOW - timedelta(hours=5)
     read = _read(learner, quiz.items.get(position=3), day_start=since)

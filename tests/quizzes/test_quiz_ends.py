@@ -7,10 +7,12 @@ from datetime import timedelta
 
 import pytest
 from django.apps import apps
+from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from quizzes import answer_sql
 from quizzes.answering import Submission, abandon, record_answer, start_topic_quiz, withdraw_retired_items
 from quizzes.models import KeyFact, Quiz, QuizItem
 from tests.factories import make_user
@@ -104,13 +106,16 @@ def _retry_quiz(user, topic):
     return Quiz.objects.create(user=user, topic=topic, mode=Quiz.Mode.RETRY, item_count=3)
 
 
-def _add_answers(quiz, topic, times):
+def _add_answers(quiz, topic, times, begun_before=timedelta(0)):
+    """Answered items at `times`, counted on the quiz, which began `begun_before` the first."""
     fact = topic.facts.first()
     question = fact.questions.first()
     QuizItem.objects.bulk_create(
         QuizItem(quiz=quiz, position=position, question=question, fact=fact, answered_at=at, verdict="wrong")
         for position, at in enumerate(times, start=1)
     )
+    began = min(times, default=NOW) - begun_before
+    Quiz.objects.filter(pk=quiz.pk).update(answered_count=len(times), created_at=began)
 
 
 # A quiz's answers, hours from NOW, and how it stands: open, finished or abandoned some hours
@@ -121,6 +126,7 @@ quiz_histories = st.lists(
         st.lists(st.integers(-10, 10), max_size=3),
         st.sampled_from(["open", "finished", "abandoned"]),
         st.integers(0, 5),  # the end, hours after the last answer
+        st.integers(0, 30),  # the start, hours before the first answer
         st.booleans(),  # the learner's own quiz
     ),
     min_size=1,
@@ -133,13 +139,21 @@ quiz_histories = st.lists(
 def test_answered_by_finds_every_answer_since_a_moment(learner, topic, histories, since):
     other = make_user()
     Quiz.objects.filter(user__in=[learner, other]).delete()
-    for answers, standing, end_after, own in histories:
+    for answers, standing, end_after, begun_before, own in histories:
         user = learner if own else other
         quiz = _retry_quiz(user, topic)
-        _add_answers(quiz, topic, [NOW + timedelta(hours=hours) for hours in answers])
+        times = [NOW + timedelta(hours=hours) for hours in answers]
+        _add_answers(quiz, topic, times, timedelta(hours=begun_before))
         end = NOW + timedelta(hours=max(answers, default=0) + end_after)
         if standing != "open":
             Quiz.objects.filter(pk=quiz.pk).update(**{f"{standing}_at": end})
     moment = NOW + timedelta(hours=since)
-    every_answer = QuizItem.objects.filter(quiz__user=learner, answered_at__gte=moment)
-    assert QuizItem.objects.answered_by(learner, moment).count() == every_answer.count()
+    every_answer = QuizItem.objects.filter(quiz__user=learner, answered_at__gte=moment).count()
+    assert QuizItem.objects.answered_by(learner, moment).count() == every_answer
+    # The answer's own count, read with a fresh item of an open quiz.
+    to_answer = _retry_quiz(learner, topic)
+    fact = topic.facts.first()
+    QuizItem.objects.create(quiz=to_answer, position=1, question=fact.questions.first(), fact=fact)
+    with transaction.atomic():
+        read = answer_sql.read_item(learner.pk, to_answer.pk, 1, NOW, moment)
+    assert read.done_before == every_answer
