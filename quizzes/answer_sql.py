@@ -62,7 +62,9 @@ _DONE_TODAY = """(SELECT CAST(COALESCE(SUM(
 
 _READ = f"""SELECT {_columns("i", QuizItem, ITEM_FIELDS)}, {_columns("q", Quiz, _fields(Quiz))},
     {_columns("f", KeyFact, _fields(KeyFact))}, {_columns("a", Article, ARTICLE_FIELDS)},
-    p."desired_retention", p."daily_goal", s."recent_scores", {_DUE_NOW}, {_DONE_TODAY}
+    p."desired_retention", p."daily_goal", s."recent_scores", {_DUE_NOW}, {_DONE_TODAY},
+    EXISTS (SELECT 1 FROM "quizzes_topicscore" fs
+            WHERE fs."user_id" = %(user)s AND fs."topic_id" = f."topic_id")
 FROM "quizzes_quizitem" i
 INNER JOIN "quizzes_quiz" q ON q."id" = i."quiz_id"
 INNER JOIN "quizzes_keyfact" f ON f."id" = i."fact_id"
@@ -79,11 +81,12 @@ WHERE c."user_id" = %s AND c."fact_id" = %s"""
 
 _ANSWER_ITEM = """UPDATE "quizzes_quizitem" SET "verdict" = %s, "response" = %s, "answered_at" = %s
 WHERE "id" = %s"""
-# The answer that finishes the quiz dates its end by the quiz's last answer, its own included
-# (models.end_after_last_answer says why).
+# The answer that finishes the quiz dates its end by the quiz's last answer: its own, or one
+# recorded before it but sent later (models.end_after_last_answer says why).
 _COUNT_QUIZ = """UPDATE "quizzes_quiz" SET "answered_count" = "answered_count" + 1,
-"correct_count" = "correct_count" + %s, "finished_at" = CASE WHEN %s THEN
-(SELECT MAX(li."answered_at") FROM "quizzes_quizitem" li WHERE li."quiz_id" = "quizzes_quiz"."id") END
+"correct_count" = "correct_count" + %s, "finished_at" = CASE WHEN %s THEN COALESCE(
+    (SELECT MAX(li."answered_at") FROM "quizzes_quizitem" li
+     WHERE li."quiz_id" = "quizzes_quiz"."id" AND li."answered_at" > %s), %s) END
 WHERE "id" = %s"""
 _COUNT_QUESTION = """UPDATE "quizzes_question" SET "times_asked" = "times_asked" + 1,
 "times_correct" = "times_correct" + %s WHERE "id" = %s"""
@@ -97,7 +100,8 @@ _REVIEW_CARD = f"""UPDATE "quizzes_card" SET {", ".join(f'"{name}" = %s' for nam
 WHERE "id" = %s"""
 NEW_CARD_FIELDS = _fields(Card, {field.attname for field in Card._meta.concrete_fields} - {"id"})
 _INSERT_CARD = f"""INSERT INTO "quizzes_card" ({_columns("", Card, NEW_CARD_FIELDS)})
-VALUES ({", ".join(["%s"] * len(NEW_CARD_FIELDS))}) RETURNING "id\""""
+VALUES ({", ".join(["%s"] * len(NEW_CARD_FIELDS))})
+ON CONFLICT ("user_id", "fact_id") DO NOTHING RETURNING "id\""""
 LOG_FIELDS = ("card_id", "rating", "reviewed_at", "duration_ms", "previous")
 _INSERT_LOG = f"""INSERT INTO "quizzes_reviewlog" ({_columns("", ReviewLog, LOG_FIELDS)})
 VALUES ({", ".join(["%s"] * len(LOG_FIELDS))})"""
@@ -116,6 +120,9 @@ class ReadItem:
     recent_scores: list | None
     due_before: int  # the learner's reviews due now, before this answer
     done_before: int  # the learner's answers since `day_start`, before this answer
+    # Whether the learner has a score row for the fact's topic, which the answer counts in.
+    # Quizzes create their topic's row when they start; a fact moved since may find none.
+    has_fact_score: bool
 
 
 def read_item(user_id: int, quiz_id: int, position: int, now, day_start) -> ReadItem | None:
@@ -133,14 +140,15 @@ def read_item(user_id: int, quiz_id: int, position: int, now, day_start) -> Read
     item.quiz = _instance(Quiz, _fields(Quiz), values)
     item.fact = _instance(KeyFact, _fields(KeyFact), values)
     item.fact.article = _instance(Article, ARTICLE_FIELDS, values)
-    retention, goal, scores, due, done = (
+    retention, goal, scores, due, done, has_fact_score = (
         _converted(LearnerProfile, "desired_retention", next(values)),
         _converted(LearnerProfile, "daily_goal", next(values)),
         _converted(TopicScore, "recent_scores", next(values)),
         next(values),
         next(values),
+        bool(next(values)),  # SQLite gives 0 or 1
     )
-    return ReadItem(item, retention, goal, scores, due, done)
+    return ReadItem(item, retention, goal, scores, due, done, has_fact_score)
 
 
 def read_card(user_id: int, fact_id: int) -> Card | None:
@@ -152,38 +160,70 @@ def read_card(user_id: int, fact_id: int) -> Card | None:
     return None if row is None else _instance(Card, _fields(Card), iter(row))
 
 
-def answer_item(item: QuizItem) -> None:
+# An answer's writes go out together (`send`): each function below gives one statement and its
+# parameters.
+Write = tuple[str, list]
+
+
+def answered(item: QuizItem) -> Write:
     answered_at = _prep(QuizItem, "answered_at", item.answered_at)
-    _execute(_ANSWER_ITEM, [item.verdict, item.response, answered_at, item.pk])
+    return _ANSWER_ITEM, [item.verdict, item.response, answered_at, item.pk]
 
 
-def count_in_quiz(quiz: Quiz, correct: int) -> None:
-    _execute(_COUNT_QUIZ, [correct, quiz.is_finished, quiz.pk])
+def counted_in_quiz(quiz: Quiz, correct: int, now) -> Write:
+    """The answer in its quiz's counts; the quiz ends if `quiz` says it is finished."""
+    moment = _prep(Quiz, "finished_at", now)
+    return _COUNT_QUIZ, [correct, quiz.is_finished, moment, moment, quiz.pk]
 
 
-def count_for_question(question_id: int, correct: int) -> None:
-    _execute(_COUNT_QUESTION, [correct, question_id])
+def counted_for_question(question_id: int, correct: int) -> Write:
+    return _COUNT_QUESTION, [correct, question_id]
 
 
-def count_in_score(user_id: int, topic_id: int, correct: int) -> bool:
-    """Add the answer to the learner's score of the topic; False when there is no score row."""
-    return _execute(_COUNT_SCORE, [correct, user_id, topic_id]) == 1
+def counted_in_score(user_id: int, topic_id: int, correct: int) -> Write:
+    """The answer in the learner's score of the topic, whose row must exist (`has_fact_score`)."""
+    return _COUNT_SCORE, [correct, user_id, topic_id]
 
 
-def save_reviewed_card(card: Card) -> None:
-    """Write what the review changed on the card; a new card is inserted and gets its id."""
-    if card.pk is None:
-        with connection.cursor() as cursor:
-            cursor.execute(_INSERT_CARD, [_prep(Card, name, getattr(card, name)) for name in NEW_CARD_FIELDS])
-            card.pk = cursor.fetchone()[0]
-        card._state.adding = False
-        return
-    reviewed = [_prep(Card, name, getattr(card, name)) for name in REVIEWED_CARD_FIELDS]
-    _execute(_REVIEW_CARD, [*reviewed, card.pk])
+def reviewed(card: Card) -> Write:
+    """What the review changed on a stored card (a new one is stored by `insert_card`)."""
+    return _REVIEW_CARD, [*(_prep(Card, name, getattr(card, name)) for name in REVIEWED_CARD_FIELDS), card.pk]
 
 
-def insert_log(log: ReviewLog) -> None:
-    _execute(_INSERT_LOG, [_prep(ReviewLog, name, getattr(log, name)) for name in LOG_FIELDS])
+def logged(log: ReviewLog) -> Write:
+    return _INSERT_LOG, [_prep(ReviewLog, name, getattr(log, name)) for name in LOG_FIELDS]
+
+
+def insert_card(card: Card) -> bool:
+    """Store a new card, which gets its id; False, storing nothing, if the learner has a card
+    of the fact already (another answer to it stored one since this answer looked)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_CARD, [_prep(Card, name, getattr(card, name)) for name in NEW_CARD_FIELDS])
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    card.pk = row[0]
+    card._state.adding = False
+    return True
+
+
+def send(writes: list[Write]) -> None:
+    """Run the writes, which touch different rows and none of which reads another's.
+
+    On PostgreSQL they are one statement, every write but the last a part of its WITH clause:
+    one round trip to the server for all of an answer's writes. Elsewhere they run one by one.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            for sql, params in writes:
+                cursor.execute(sql, params)
+            return
+        *parts, (last, params) = writes
+        if parts:
+            ctes = ", ".join(f"w{number} AS ({sql} RETURNING 1)" for number, (sql, _) in enumerate(parts))
+            last = f"WITH {ctes} {last}"
+            params = [value for _, part_params in parts for value in part_params] + params
+        cursor.execute(last, params)
 
 
 # --- values in and out, as the ORM converts them ---------------------------------------------

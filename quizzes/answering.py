@@ -291,33 +291,33 @@ def record_answer(user, quiz_id: int, position: int, submission: Submission, now
             )
         verdict, response = _verdict_for(item, submission)
         item.verdict, item.response, item.answered_at = verdict, response, now
-        answer_sql.answer_item(item)
-        _count(item, read.recent_scores, now)
-        due_change = _schedule(item, read.retention, now)
+        if not read.has_fact_score:
+            with transaction.atomic():
+                TopicScore.objects.get_or_create(user_id=user.pk, topic_id=item.fact.topic_id)
+        card_writes, due_change = _schedule(item, read.retention, now)
+        answer_sql.send([answer_sql.answered(item), *_counts(item, now), *card_writes])
+        quiz = item.quiz
+        if quiz.is_finished and quiz.mode == Quiz.Mode.TOPIC:
+            TopicScore.objects.filter(user_id=quiz.user_id, topic_id=quiz.topic_id).update(
+                **_finished_quiz_totals(quiz, read.recent_scores)
+            )
         goal = read.daily_goal or DEFAULT_DAILY_GOAL
         item.today = Today(read.due_before + due_change, read.done_before + 1, goal)
         return item
 
 
-def _count(item: QuizItem, recent_scores: list | None, now) -> None:
+def _counts(item: QuizItem, now) -> list[answer_sql.Write]:
+    """The answer in its quiz's, its question's and the learner's topic score's counts."""
     quiz, correct = item.quiz, int(item.is_correct)
     quiz.answered_count += 1
     quiz.correct_count += correct
     if quiz.answered_count >= quiz.item_count:
         quiz.finished_at = now
-    answer_sql.count_in_quiz(quiz, correct)
-    answer_sql.count_for_question(item.question_id, correct)
-    topic_id = item.fact.topic_id
-    if not answer_sql.count_in_score(quiz.user_id, topic_id, correct):
-        # Quizzes create their topic's score row when they start; a fact that moved to
-        # another topic since may find none.
-        with transaction.atomic():
-            TopicScore.objects.get_or_create(user_id=quiz.user_id, topic_id=topic_id)
-        answer_sql.count_in_score(quiz.user_id, topic_id, correct)
-    if quiz.is_finished and quiz.mode == Quiz.Mode.TOPIC:
-        TopicScore.objects.filter(user_id=quiz.user_id, topic_id=quiz.topic_id).update(
-            **_finished_quiz_totals(quiz, recent_scores)
-        )
+    return [
+        answer_sql.counted_in_quiz(quiz, correct, now),
+        answer_sql.counted_for_question(item.question_id, correct),
+        answer_sql.counted_in_score(quiz.user_id, item.fact.topic_id, correct),
+    ]
 
 
 def _finished_quiz_totals(quiz: Quiz, recent_scores: list | None) -> dict:
@@ -331,14 +331,27 @@ def _finished_quiz_totals(quiz: Quiz, recent_scores: list | None) -> dict:
     }
 
 
-def _schedule(item: QuizItem, retention: float | None, now) -> int:
-    """Update the fact's card; returns how the learner's count of due reviews changed (-1, 0, 1)."""
-    user_id = item.quiz.user_id
-    card = answer_sql.read_card(user_id, item.fact_id) or scheduling.new_card(user_id, item.fact, now)
-    was_due = card.pk is not None and card.is_due(now)
-    log = scheduling.review(card, item.verdict, now, retention or DEFAULT_RETENTION)
-    answer_sql.save_reviewed_card(card)
+def _schedule(item: QuizItem, retention: float | None, now) -> tuple[list[answer_sql.Write], int]:
+    """Review the fact's card: the writes that store it and its log, and how the learner's count
+    of due reviews changed (-1, 0, 1). A new card is stored at once, for its id."""
+    user_id, retention = item.quiz.user_id, retention or DEFAULT_RETENTION
+    card = answer_sql.read_card(user_id, item.fact_id)
+    writes = []
+    if card is None:
+        card = scheduling.new_card(user_id, item.fact, now)
+        log = scheduling.review(card, item.verdict, now, retention)
+        if answer_sql.insert_card(card):
+            return _logged(item, card, log, writes), int(card.is_due(now))
+        # Another answer to this fact (another tab's quiz) stored its card first: this one
+        # reviews that card, once the other answer is done with it.
+        card = answer_sql.read_card(user_id, item.fact_id)
+    was_due = card.is_due(now)
+    log = scheduling.review(card, item.verdict, now, retention)
+    writes.append(answer_sql.reviewed(card))
+    return _logged(item, card, log, writes), int(card.is_due(now)) - int(was_due)
+
+
+def _logged(item: QuizItem, card: Card, log, writes: list) -> list[answer_sql.Write]:
     log.card = card
-    answer_sql.insert_log(log)
     item.card = card  # the feedback offers "suspend" and "not today" for it
-    return int(card.is_due(now)) - int(was_due)
+    return [*writes, answer_sql.logged(log)]

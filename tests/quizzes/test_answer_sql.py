@@ -135,7 +135,7 @@ def test_a_new_card_is_stored_as_the_orm_stores_it(learner, quiz):
     fact, other_fact = KeyFact.objects.filter(topic=quiz.topic).order_by("pk")[:2]
     ours, _ = _reviewed(scheduling.new_card(learner.pk, fact, NOW))
     theirs, _ = _reviewed(scheduling.new_card(learner.pk, other_fact, NOW))
-    answer_sql.save_reviewed_card(ours)
+    assert answer_sql.insert_card(ours)
     theirs.save()
     stored_ours, stored_theirs = Card.objects.get(pk=ours.pk), Card.objects.get(pk=theirs.pk)
     different = {"id", "fact_id"}
@@ -155,7 +155,7 @@ def test_a_reviewed_card_keeps_what_the_learner_set(learner, quiz):
     # Suspended in another tab after this answer read the card: the answer leaves that alone.
     Card.objects.filter(pk=card.pk).update(suspended=True, buried_until=NOW + timedelta(hours=3))
     reviewed, _ = _reviewed(read, "wrong")
-    answer_sql.save_reviewed_card(reviewed)
+    answer_sql.send([answer_sql.reviewed(reviewed)])
     stored = Card.objects.get(pk=card.pk)
     assert stored.suspended is True and stored.buried_until == NOW + timedelta(hours=3)
     assert _field_values(stored, answer_sql.REVIEWED_CARD_FIELDS) == _field_values(
@@ -175,7 +175,7 @@ def test_the_review_log_keeps_the_cards_previous_state(learner, quiz):
     )
     card, log = _reviewed(card)
     log.card = card
-    answer_sql.insert_log(log)
+    answer_sql.send([answer_sql.logged(log)])
     stored = ReviewLog.objects.get(card=card)
     assert (stored.rating, stored.reviewed_at, stored.duration_ms) == (log.rating, NOW, None)
     assert stored.previous == log.previous and stored.previous["stability"] == 2.5
@@ -184,10 +184,11 @@ def test_the_review_log_keeps_the_cards_previous_state(learner, quiz):
 def test_counts_add_to_the_quiz_question_and_score(learner, quiz):
     item = quiz.items.select_related("quiz", "fact").first()
     score = TopicScore.objects.get(user=learner, topic=quiz.topic)
-    answer_sql.count_in_quiz(item.quiz, 1)
-    answer_sql.count_for_question(item.question_id, 0)
-    assert answer_sql.count_in_score(learner.pk, quiz.topic_id, 1)
-    assert not answer_sql.count_in_score(learner.pk, quiz.topic_id + 1000, 1)
+    answer_sql.send([
+        answer_sql.counted_in_quiz(item.quiz, 1, NOW),
+        answer_sql.counted_for_question(item.question_id, 0),
+        answer_sql.counted_in_score(learner.pk, quiz.topic_id, 1),
+    ])
     item.quiz.refresh_from_db()
     item.question.refresh_from_db()
     score_after = TopicScore.objects.get(pk=score.pk)
@@ -199,7 +200,40 @@ def test_counts_add_to_the_quiz_question_and_score(learner, quiz):
 def test_the_answered_item_is_stored_as_the_orm_stores_it(learner, quiz):
     item = quiz.items.first()
     item.verdict, item.response, item.answered_at = "typo", "Gogle", NOW
-    answer_sql.answer_item(item)
+    answer_sql.send([answer_sql.answered(item)])
     assert QuizItem.objects.filter(pk=item.pk, answered_at=NOW, verdict="typo", response="Gogle").exists()
     assert QuizItem.objects.answered_by(learner, NOW).count() == 1
 
+
+
+def test_whether_the_facts_topic_has_a_score_row_is_read(learner, quiz):
+    item = quiz.items.first()
+    assert _read(learner, item).has_fact_score is True
+    TopicScore.objects.filter(user=learner).delete()
+    assert _read(learner, item).has_fact_score is False
+
+
+def test_writes_sent_together_each_change_their_row_and_nothing_else(learner, quiz):
+    first, second = quiz.items.select_related("quiz").order_by("position")[:2]
+    others = QuizItem.objects.exclude(pk=first.pk).values_list("pk", "answered_at", "verdict")
+    untouched = list(others)
+    first.verdict, first.response, first.answered_at = "correct", "x", NOW
+    answer_sql.send([answer_sql.answered(first), answer_sql.counted_for_question(first.question_id, 1),
+                     answer_sql.counted_in_quiz(first.quiz, 1, NOW)])
+    first.refresh_from_db()
+    first.quiz.refresh_from_db()
+    first.question.refresh_from_db()
+    assert (first.verdict, first.answered_at) == ("correct", NOW)
+    assert (first.quiz.answered_count, first.quiz.finished_at) == (1, None)
+    assert (first.question.times_asked, first.question.times_correct) == (1, 1)
+    assert list(others) == untouched
+
+
+def test_a_new_card_for_a_fact_the_learner_has_a_card_of_stores_nothing(learner, quiz):
+    fact = KeyFact.objects.filter(topic=quiz.topic).first()
+    stored = Card.objects.create(user=learner, fact=fact, topic_id=fact.topic_id, due=NOW, step=0)
+    late, _ = _reviewed(scheduling.new_card(learner.pk, fact, NOW))
+    assert answer_sql.insert_card(late) is False
+    assert late.pk is None
+    assert list(Card.objects.filter(user=learner, fact=fact)) == [stored]
+    assert _field_values(Card.objects.get(pk=stored.pk)) == _field_values(stored)
