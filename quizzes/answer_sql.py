@@ -1,4 +1,5 @@
-"""An answer's statements as fixed SQL: the item read under lock, then each row it changes.
+"""An answer's statements as fixed SQL: the item read under lock, the card read under lock,
+then every row the answer changes, written together (`send`: one round trip on PostgreSQL).
 
 An answer is the site's most frequent write. Through the ORM each of its statements costs about
 0.6 ms of Python (cloning querysets, resolving lookups, compiling), twenty times what SQLite or
@@ -8,7 +9,8 @@ backend's converters), so what is stored and read is exactly what the ORM would 
 
 What the two counts mean stays defined by the QuerySets: `Card.objects.for_user(u).active().due(now)`
 and `QuizItem.objects.answered_by(u, since)`. tests/quizzes/test_answer_sql.py checks these
-statements against them, and every write against the row the ORM would have written.
+statements against them and against the plain joins, and every write against the row the ORM
+would have written; tests/quizzes/test_quiz_ends.py checks the rule the answers count relies on.
 """
 
 from dataclasses import dataclass
