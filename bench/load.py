@@ -1,9 +1,9 @@
 """Throughput: the app under gunicorn (2 sync workers) driven by wrk, answers against two anchors.
 
 wrk drives the no-op `healthz` view first, the ceiling of this stack on this machine; then, for
-as long again, logged-in learners taking turns posting answers (the htmx flow) to fresh quiz
-items prepared beforehand, each answer to an item not yet answered; then, for as long again, the
-same learners posting the write anchor (bench.views), the least a writing view can cost here.
+as long again, logged-in learners posting the write anchor (bench.views), the least a writing
+view can cost here; then, for as long again, the same learners taking turns posting answers (the
+htmx flow) to fresh quiz items prepared beforehand, each answer to an item not yet answered.
 Answers must keep MIN_ANCHOR_SHARE of the anchor's rate; their share of the no-op rate is only
 reported. Then the login flood (bench.flood).
 """
@@ -29,6 +29,7 @@ WORKERS = 2
 # questions of one quiz at once, each waiting for the others' locks on the quiz and its scores.
 LOAD_LEARNERS = 8
 MIN_ANCHOR_SHARE = 0.80
+ANSWER_ROOM = 3  # answers may run this many times as fast as the anchor before items run out
 ANCHOR_CARDS = 1_000  # the anchor's posts go round the learner's cards: no two wait on one lock
 FIGURE_NAMES = [
     "no-op view (healthz)",
@@ -65,11 +66,6 @@ def throughput_figures(scale) -> list[Figure]:
         run_wrk(noop_url, 1, Path(folder, "warm.lua"), REPORT_LUA)  # both workers up and warm
         noop = run_wrk(noop_url, scale.load_seconds, Path(folder, "noop.lua"), REPORT_LUA)
         noop_rate = noop["requests"] / noop["seconds"]
-        # Answers cannot outrun the no-op view: that many fresh items are always enough.
-        items = synthetic.open_items(learners, int(noop_rate * scale.load_seconds * 1.2) + 50)
-        answers = run_wrk(
-            base_url, scale.load_seconds, Path(folder, "answers.lua"), answer_script(learners, items)
-        )
         # The anchor's review logs, unlike an answer's, keep no previous card state.
         logs = ReviewLog.objects.filter(card_id__in=[card_id for card_id, _ in cards], previous__isnull=True)
         logged_before = logs.count()
@@ -77,6 +73,13 @@ def throughput_figures(scale) -> list[Figure]:
             base_url, scale.load_seconds, Path(folder, "anchor.lua"), anchor_script(learners, cards)
         )
         anchored = logs.count() - logged_before
+        # Items for ANSWER_ROOM times the anchor's count: each is in an open quiz of its learner,
+        # and a learner with hundreds of open quizzes is no learner the site has. Answers past
+        # the last item are reported as overflow.
+        items = synthetic.open_items(learners, ANSWER_ROOM * anchor["requests"] + 50)
+        answers = run_wrk(
+            base_url, scale.load_seconds, Path(folder, "answers.lua"), answer_script(learners, items)
+        )
         flood_figures = flood.login_flood_figures(base_url, scale.load_seconds, learners[:1], Path(folder),
                                                   answers)
     answer_rate = (answers["requests"] - answers["overflow"]) / answers["seconds"]

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quizzes import answer_sql, scheduling
-from quizzes.answering import start_topic_quiz
+from quizzes.answering import Submission, record_answer, start_topic_quiz
 from quizzes.models import Card, KeyFact, LearnerProfile, Quiz, QuizItem, ReviewLog, TopicScore
 from tests.factories import make_user
 
@@ -237,3 +237,12 @@ def test_a_new_card_for_a_fact_the_learner_has_a_card_of_stores_nothing(learner,
     assert late.pk is None
     assert list(Card.objects.filter(user=learner, fact=fact)) == [stored]
     assert _field_values(Card.objects.get(pk=stored.pk)) == _field_values(stored)
+
+
+def test_an_answer_whose_facts_topic_has_no_score_row_creates_it_and_counts_there(learner, quiz):
+    item = quiz.items.select_related("fact").first()
+    TopicScore.objects.filter(user=learner).delete()
+    answered = record_answer(learner, quiz.pk, item.position, Submission(None, None, gave_up=True), NOW)
+    assert answered.verdict == "wrong"
+    score = TopicScore.objects.get(user=learner, topic_id=item.fact.topic_id)
+    assert (score.answered, score.correct) == (1, 0)
