@@ -55,7 +55,7 @@ def collect_static() -> float:
 def throughput_figures(scale) -> list[Figure]:
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed: apt-get install -y wrk (or pass --skip-load)")
-    learners = synthetic.learners(LOAD_LEARNERS)
+    learners = synthetic.rested_learners(LOAD_LEARNERS)
     cards = list(Card.objects.filter(user__in=learners).order_by("pk").values_list("pk", "user_id")
                  [:ANCHOR_CARDS])
     if not cards:

@@ -104,7 +104,7 @@ def request_figures(scale) -> list[Figure]:
     n = scale.requests
     needed = warm_up_requests(n) + n
     rng = random.Random(11)
-    learners = synthetic.learners(MEASURED_LEARNERS)
+    learners = synthetic.rested_learners(MEASURED_LEARNERS)
     clients = {user.pk: logged_in_client(user) for user in learners}
     staff = logged_in_client(synthetic.editor())
     slugs = dict(Topic.objects.values_list("pk", "slug"))

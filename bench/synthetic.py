@@ -16,6 +16,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from django.db.models import F, Max
 from django.utils import timezone
 
 from articles.models import Article, Topic
@@ -127,9 +128,18 @@ def _create_topics(scale, rows):
 # --- what the measurements need ----------------------------------------------------------------
 
 
-def learners(count: int) -> list:
-    return list(get_user_model().objects.filter(username__startswith=f"{PREFIX}learner-")
-                .order_by("username")[:count])
+def rested_learners(count: int) -> list:
+    """`count` learners, those whose last quiz began longest ago first.
+
+    A run answers hundreds of questions for each learner it loads, more than anyone answers in
+    a day; the next run loads others, so each run measures learners like the site's.
+    """
+    latest = _learners().annotate(latest_quiz=Max("quizzes__created_at"))
+    return list(latest.order_by(F("latest_quiz").asc(nulls_first=True), "username")[:count])
+
+
+def _learners():
+    return get_user_model().objects.filter(username__startswith=f"{PREFIX}learner-")
 
 
 def editor():

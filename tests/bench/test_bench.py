@@ -116,7 +116,7 @@ def test_saving_a_built_article_keeps_its_facts_and_questions():
 
 def test_quizzes_prepared_for_the_load_and_never_answered_are_discarded():
     synthetic.build(SCALES["tiny"])
-    learners = synthetic.learners(2)
+    learners = synthetic.rested_learners(2)
     items = synthetic.open_items(learners, 3 * synthetic.QUIZ_SIZE)
     reached = items[0]
     QuizItem.objects.filter(quiz_id=reached.quiz_id, position=reached.position).update(
@@ -129,6 +129,15 @@ def test_quizzes_prepared_for_the_load_and_never_answered_are_discarded():
     }
     assert QuizItem.objects.filter(quiz_id=reached.quiz_id).count() == synthetic.QUIZ_SIZE
     assert Quiz.objects.count() == quizzes_before + 1  # the history's quizzes stay
+
+
+def test_the_load_falls_on_the_learners_whose_last_quiz_began_longest_ago():
+    synthetic.build(SCALES["tiny"])
+    first, second, third = synthetic.rested_learners(3)
+    assert synthetic.rested_learners(3) == [first, second, third]  # the same while nobody quizzes
+    synthetic.open_items([first], synthetic.QUIZ_SIZE)  # a quiz begun now
+    rested = synthetic.rested_learners(3)
+    assert first not in rested[:2] and rested[:2] == [second, third]
 
 
 @pytest.mark.urls(__name__)
