@@ -19,7 +19,7 @@ def today_for(user, now) -> Today:
         .objects.filter(pk=user.pk)
         .annotate(
             due=count_of(Card.objects.for_user(user).active().due(now)),
-            done=count_of(QuizItem.objects.answered_by(user, since)),
+            done=count_of(QuizItem.objects.answered_lately_by(user, since)),
             goal=Subquery(LearnerProfile.objects.filter(user=user).values("daily_goal")[:1]),
         )
         .values_list("due", "done", "goal")

@@ -42,7 +42,7 @@ def test_an_answer_recorded_after_a_later_sent_one_finishes_the_quiz_at_the_late
     _answer(learner, quiz, 2, NOW)
     quiz.refresh_from_db()
     assert quiz.finished_at == NOW + timedelta(seconds=10) == _last_answer(quiz)
-    assert QuizItem.objects.answered_by(learner, NOW + timedelta(seconds=5)).count() == 1
+    assert QuizItem.objects.answered_lately_by(learner, NOW + timedelta(seconds=5)).count() == 1
 
 
 def test_a_quiz_finished_in_order_ends_at_its_last_answer(learner, topic):
@@ -136,7 +136,7 @@ quiz_histories = st.lists(
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(histories=quiz_histories, since=st.integers(-12, 12))
-def test_answered_by_finds_every_answer_since_a_moment(learner, topic, histories, since):
+def test_answers_since_a_moment_are_found_among_quizzes_open_or_ended_since(learner, topic, histories, since):
     other = make_user()
     Quiz.objects.filter(user__in=[learner, other]).delete()
     for answers, standing, end_after, begun_before, own in histories:
@@ -150,6 +150,7 @@ def test_answered_by_finds_every_answer_since_a_moment(learner, topic, histories
     moment = NOW + timedelta(hours=since)
     every_answer = QuizItem.objects.filter(quiz__user=learner, answered_at__gte=moment).count()
     assert QuizItem.objects.answered_by(learner, moment).count() == every_answer
+    assert QuizItem.objects.answered_lately_by(learner, moment).count() == every_answer
     # The answer's own count, read with a fresh item of an open quiz.
     to_answer = _retry_quiz(learner, topic)
     fact = topic.facts.first()
