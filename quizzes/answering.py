@@ -336,22 +336,20 @@ def _schedule(item: QuizItem, retention: float | None, now) -> tuple[list[answer
     of due reviews changed (-1, 0, 1). A new card is stored at once, for its id."""
     user_id, retention = item.quiz.user_id, retention or DEFAULT_RETENTION
     card = answer_sql.read_card(user_id, item.fact_id)
-    writes = []
     if card is None:
         card = scheduling.new_card(user_id, item.fact, now)
         log = scheduling.review(card, item.verdict, now, retention)
         if answer_sql.insert_card(card):
-            return _logged(item, card, log, writes), int(card.is_due(now))
+            return [_logged(item, card, log)], int(card.is_due(now))
         # Another answer to this fact (another tab's quiz) stored its card first: this one
         # reviews that card, once the other answer is done with it.
         card = answer_sql.read_card(user_id, item.fact_id)
     was_due = card.is_due(now)
     log = scheduling.review(card, item.verdict, now, retention)
-    writes.append(answer_sql.reviewed(card))
-    return _logged(item, card, log, writes), int(card.is_due(now)) - int(was_due)
+    return [answer_sql.reviewed(card), _logged(item, card, log)], int(card.is_due(now)) - int(was_due)
 
 
-def _logged(item: QuizItem, card: Card, log, writes: list) -> list[answer_sql.Write]:
+def _logged(item: QuizItem, card: Card, log) -> answer_sql.Write:
     log.card = card
     item.card = card  # the feedback offers "suspend" and "not today" for it
-    return [*writes, answer_sql.logged(log)]
+    return answer_sql.logged(log)

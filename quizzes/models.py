@@ -173,10 +173,13 @@ class Question(models.Model):
         return self.times_correct / self.times_asked if self.times_asked else None
 
 
+IS_OPEN = Q(finished_at__isnull=True, abandoned_at__isnull=True)
+
+
 class QuizQuerySet(models.QuerySet):
     def open(self):
         """Quizzes still being taken: neither finished nor abandoned."""
-        return self.filter(finished_at__isnull=True, abandoned_at__isnull=True)
+        return self.filter(IS_OPEN)
 
     def open_or_ended_since(self, since):
         """Quizzes that can hold answers given from `since` on: still open, or ended since.
@@ -185,8 +188,7 @@ class QuizQuerySet(models.QuerySet):
         learner's answers since a moment are found among their few recent quizzes, however
         long their history.
         """
-        ended_since = Q(finished_at__gte=since) | Q(abandoned_at__gte=since)
-        return self.filter(Q(finished_at__isnull=True, abandoned_at__isnull=True) | ended_since)
+        return self.filter(IS_OPEN | Q(finished_at__gte=since) | Q(abandoned_at__gte=since))
 
 
 class Quiz(models.Model):
